@@ -90,6 +90,19 @@ impl Kernel {
             .ok_or(Error::NoSuchProcess(pid))
     }
 
+    /// The capabilities `pid` holds.
+    ///
+    /// # Errors
+    /// `NoSuchProcess` when `pid` is not running.
+    pub fn capabilities(&self, pid: Pid) -> Result<CapabilitySet> {
+        self.inner
+            .processes
+            .read()
+            .get(&pid)
+            .map(|process| process.capabilities.clone())
+            .ok_or(Error::NoSuchProcess(pid))
+    }
+
     /// Runs `call` on behalf of `pid` after checking its capabilities.
     ///
     /// # Errors
