@@ -70,7 +70,11 @@ impl TemplateLibrary {
     /// A generic scratchpad app titled after the request, for requests no template matches.
     pub fn fallback(request: &str) -> Blueprint {
         let title: String = request.trim().chars().take(60).collect();
-        let title = if title.is_empty() { "Scratchpad".to_owned() } else { title };
+        let title = if title.is_empty() {
+            "Scratchpad".to_owned()
+        } else {
+            title
+        };
         let source = serde_json::json!({
             "app": {"id": "scratchpad", "name": title, "description": format!("Generated for: {request}"), "icon": "📝", "category": "productivity"},
             "ui": {"title": title, "components": [
@@ -92,7 +96,12 @@ mod tests {
     fn every_builtin_template_parses_without_diagnostics() {
         for template in TemplateLibrary::builtin().templates() {
             let parsed = agentos_blueprint::parse(template.source);
-            assert!(parsed.diagnostics.is_empty(), "{}: {:?}", template.kind, parsed.diagnostics);
+            assert!(
+                parsed.diagnostics.is_empty(),
+                "{}: {:?}",
+                template.kind,
+                parsed.diagnostics
+            );
             assert_eq!(parsed.blueprint.app.id, template.kind);
         }
     }
@@ -100,8 +109,14 @@ mod tests {
     #[test]
     fn requests_find_their_template() {
         let library = TemplateLibrary::builtin();
-        assert_eq!(library.find("Make me a Calculator").map(|t| t.kind), Some("calculator"));
-        assert_eq!(library.find("a click counter").map(|t| t.kind), Some("counter"));
+        assert_eq!(
+            library.find("Make me a Calculator").map(|t| t.kind),
+            Some("calculator")
+        );
+        assert_eq!(
+            library.find("a click counter").map(|t| t.kind),
+            Some("counter")
+        );
         assert_eq!(library.find("my todo list").map(|t| t.kind), Some("todo"));
         assert!(library.find("a pomodoro timer").is_none());
     }
@@ -117,7 +132,12 @@ mod tests {
             .filter(|c| c.kind == "button")
             .map(|c| c.props["text"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(labels, ["7", "8", "9", "÷", "4", "5", "6", "×", "1", "2", "3", "−", "0", "C", "=", "+"]);
+        assert_eq!(
+            labels,
+            [
+                "7", "8", "9", "÷", "4", "5", "6", "×", "1", "2", "3", "−", "0", "C", "=", "+"
+            ]
+        );
     }
 
     #[test]

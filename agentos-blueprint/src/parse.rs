@@ -104,7 +104,10 @@ impl Builder {
                 AppInfo::default()
             }
             None => {
-                self.error("app", "missing `app` section with `id` and `name`".to_owned());
+                self.error(
+                    "app",
+                    "missing `app` section with `id` and `name`".to_owned(),
+                );
                 AppInfo::default()
             }
         };
@@ -233,7 +236,10 @@ impl Builder {
             Some(Value::Object(props)) => props.clone(),
             None | Some(Value::Null) => Map::new(),
             Some(_) => {
-                self.error(&format!("{path}.props"), "`props` must be an object".to_owned());
+                self.error(
+                    &format!("{path}.props"),
+                    "`props` must be an object".to_owned(),
+                );
                 Map::new()
             }
         };
@@ -353,9 +359,15 @@ mod tests {
         assert_eq!(bp.ui.lifecycle["on_mount"], vec!["ui.clear".to_owned()]);
         let ids: Vec<&str> = bp.ui.all_components().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["display", "grid-0", "b7", "eq", "text-1"]);
-        assert_eq!(bp.ui.components[1].children[1].on_event["click"].args["key"], "display");
+        assert_eq!(
+            bp.ui.components[1].children[1].on_event["click"].args["key"],
+            "display"
+        );
         let json = serde_json::to_value(&bp).unwrap();
-        assert_eq!(json["ui"]["components"][1]["children"][0]["on_event"]["click"], "ui.append");
+        assert_eq!(
+            json["ui"]["components"][1]["children"][0]["on_event"]["click"],
+            "ui.append"
+        );
     }
 
     #[test]
@@ -364,14 +376,24 @@ mod tests {
         assert_eq!(parsed.diagnostics.len(), 1);
         let diagnostic = &parsed.diagnostics[0];
         assert_eq!((diagnostic.line, diagnostic.column), (3, 13));
-        assert!(diagnostic.message.starts_with("invalid JSON: expected value"), "{diagnostic}");
+        assert!(
+            diagnostic
+                .message
+                .starts_with("invalid JSON: expected value"),
+            "{diagnostic}"
+        );
         assert!(parsed.into_result().is_err());
     }
 
     #[test]
     fn missing_required_fields_are_named() {
-        let err = parse(r#"{"app": {"name": "x"}}"#).into_result().unwrap_err();
-        assert_eq!(err.to_string(), "1:1: error at app.id: `app.id` is required");
+        let err = parse(r#"{"app": {"name": "x"}}"#)
+            .into_result()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "1:1: error at app.id: `app.id` is required"
+        );
         let err = parse("[1]").into_result().unwrap_err();
         assert!(err.to_string().contains("must be a JSON object"));
     }
@@ -385,7 +407,11 @@ mod tests {
         let paths: Vec<&str> = parsed.diagnostics.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["ui.components[0]", "ui.components[1]", "ui.components[2].on_event.click"]
+            [
+                "ui.components[0]",
+                "ui.components[1]",
+                "ui.components[2].on_event.click"
+            ]
         );
     }
 

@@ -25,7 +25,7 @@ fn click_append(c: &mut Criterion) {
         b.iter(|| {
             // Keep the display short so every iteration does the same work.
             n_clicks += 1;
-            if n_clicks % 16 == 0 {
+            if n_clicks.is_multiple_of(16) {
                 runtime.dispatch(app, &clear).expect("clear");
             }
             runtime.dispatch(app, &click).expect("click")

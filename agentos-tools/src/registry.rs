@@ -55,7 +55,12 @@ impl Registry {
     ///
     /// # Errors
     /// [`Error::UnknownTool`] when no tool has that name, otherwise the tool's own error.
-    pub fn call(&self, name: &str, cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
+    pub fn call(
+        &self,
+        name: &str,
+        cx: &mut ToolCx<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value> {
         let tool = self
             .tools
             .get(name)

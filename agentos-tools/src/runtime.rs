@@ -48,7 +48,10 @@ impl FromStr for AppId {
 }
 
 impl Serialize for AppId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
@@ -222,16 +225,15 @@ impl Runtime {
             state,
             ..
         } = &mut *app;
-        let component = components
-            .get(&event.component_id)
-            .ok_or_else(|| Error::UnknownComponent {
-                app: app_id,
-                component: event.component_id.clone(),
-            })?;
-        if event.event == "change" {
-            if let Some(value) = &event.value {
-                state.set(&event.component_id, value.clone());
-            }
+        let component =
+            components
+                .get(&event.component_id)
+                .ok_or_else(|| Error::UnknownComponent {
+                    app: app_id,
+                    component: event.component_id.clone(),
+                })?;
+        if let (true, Some(value)) = (event.event == "change", &event.value) {
+            state.set(&event.component_id, value.clone());
         }
         let Some(binding) = component.on_event.get(&event.event) else {
             if event.event == "change" {
@@ -351,9 +353,16 @@ fn initial_state(component: &Component) -> Option<Value> {
 
 /// The arguments a bound tool receives: what the component and event carry, overridden by the
 /// binding's explicit `args`.
-fn event_args(event: &UiEvent, component: &ComponentEntry, binding: &EventBinding) -> Map<String, Value> {
+fn event_args(
+    event: &UiEvent,
+    component: &ComponentEntry,
+    binding: &EventBinding,
+) -> Map<String, Value> {
     let mut args = Map::with_capacity(4 + binding.args.len());
-    args.insert("component_id".to_owned(), Value::String(event.component_id.clone()));
+    args.insert(
+        "component_id".to_owned(),
+        Value::String(event.component_id.clone()),
+    );
     let value = event
         .value
         .clone()
@@ -404,7 +413,10 @@ mod tests {
             runtime.dispatch(app, &UiEvent::click(id)).unwrap();
         }
         let patch = runtime.dispatch(app, &UiEvent::click("equals")).unwrap();
-        assert_eq!(patch.changes, BTreeMap::from([("display".to_owned(), json!("10"))]));
+        assert_eq!(
+            patch.changes,
+            BTreeMap::from([("display".to_owned(), json!("10"))])
+        );
         assert_eq!(runtime.state(app).unwrap()["display"], "10");
 
         let patch = runtime.dispatch(app, &UiEvent::click("peek")).unwrap();
@@ -419,7 +431,9 @@ mod tests {
         let runtime = Runtime::new(Kernel::new(), Registry::builtin());
         let app = runtime.launch(calculator()).unwrap();
         assert_eq!(runtime.state(app).unwrap()["name"], "");
-        let patch = runtime.dispatch(app, &UiEvent::change("name", json!("Ada"))).unwrap();
+        let patch = runtime
+            .dispatch(app, &UiEvent::change("name", json!("Ada")))
+            .unwrap();
         assert_eq!(patch.changes["name"], "Ada");
         assert_eq!(patch.result, Value::Null);
     }
@@ -429,11 +443,22 @@ mod tests {
         let runtime = Runtime::new(Kernel::new(), Registry::builtin());
         let app = runtime.launch(calculator()).unwrap();
         let err = runtime.dispatch(app, &UiEvent::click("nope")).unwrap_err();
-        assert_eq!(err.to_string(), format!("app {app}: no component with id `nope`"));
-        let err = runtime.dispatch(app, &UiEvent::click("broken")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("app {app}: no component with id `nope`")
+        );
+        let err = runtime
+            .dispatch(app, &UiEvent::click("broken"))
+            .unwrap_err();
         assert_eq!(err.to_string(), "unknown tool `no.such.tool`");
-        let hover = UiEvent { event: "hover".into(), ..UiEvent::click("seven") };
-        assert!(matches!(runtime.dispatch(app, &hover), Err(Error::UnboundEvent { .. })));
+        let hover = UiEvent {
+            event: "hover".into(),
+            ..UiEvent::click("seven")
+        };
+        assert!(matches!(
+            runtime.dispatch(app, &hover),
+            Err(Error::UnboundEvent { .. })
+        ));
         let ghost = AppId::new();
         assert!(matches!(runtime.state(ghost), Err(Error::UnknownApp(id)) if id == ghost));
     }
@@ -449,7 +474,12 @@ mod tests {
         let pids: Vec<Pid> = runtime.list().iter().map(|app| app.pid).collect();
         assert_eq!(pids.len(), 2);
         assert_ne!(pids[0], pids[1]);
-        let pid_a = runtime.list().into_iter().find(|s| s.app_id == a).unwrap().pid;
+        let pid_a = runtime
+            .list()
+            .into_iter()
+            .find(|s| s.app_id == a)
+            .unwrap()
+            .pid;
         assert_eq!(runtime.kernel().process_name(pid_a).unwrap(), "app:calc");
         runtime.close(a).unwrap();
         assert!(runtime.kernel().process_name(pid_a).is_err());

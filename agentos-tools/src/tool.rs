@@ -49,7 +49,10 @@ pub trait Tool: Send + Sync {
 }
 
 /// Reads an optional string-like argument: strings as they are, numbers printed.
-pub(crate) fn arg_text<'a>(args: &'a Map<String, Value>, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+pub(crate) fn arg_text<'a>(
+    args: &'a Map<String, Value>,
+    name: &str,
+) -> Option<std::borrow::Cow<'a, str>> {
     match args.get(name)? {
         Value::String(text) => Some(std::borrow::Cow::Borrowed(text)),
         Value::Number(number) => Some(std::borrow::Cow::Owned(number.to_string())),
