@@ -16,6 +16,14 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error with any status.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
     /// A 400 with `message`.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError {

@@ -6,6 +6,7 @@
 
 mod dto;
 mod error;
+mod guard;
 mod routes;
 mod state;
 mod ws;
@@ -15,11 +16,17 @@ use std::net::SocketAddr;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
+    middleware,
     routing::{get, post},
 };
 use tokio::net::TcpListener;
+use tower_http::cors::CorsLayer;
 
-pub use crate::{error::ApiError, state::ServerState};
+pub use crate::{
+    error::ApiError,
+    guard::RateLimit,
+    state::{ServerConfig, ServerState},
+};
 
 /// Largest request body accepted, in bytes (a 512 KB Blueprint plus its envelope).
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -36,7 +43,16 @@ pub fn router(state: ServerState) -> Router {
         .route("/apps/{id}/events", post(routes::app_event))
         .route("/stream", get(ws::stream))
         .fallback(routes::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::bearer_token,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::rate_limit,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CorsLayer::permissive())
         .with_state(state)
 }
 

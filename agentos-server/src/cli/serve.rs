@@ -5,7 +5,7 @@ use std::{
     process::ExitCode,
 };
 
-use agentos_server::ServerState;
+use agentos_server::{RateLimit, ServerConfig, ServerState};
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
 
@@ -18,6 +18,15 @@ pub(crate) struct ServeArgs {
     /// Port to listen on.
     #[arg(long, default_value_t = 8000, env = "AGENTOS_PORT")]
     port: u16,
+    /// Require this bearer token on every route but `/` and `/health`.
+    #[arg(long, env = "AGENTOS_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Requests per second allowed per client IP (0 turns the limit off).
+    #[arg(long, default_value_t = 100.0, env = "RATE_LIMIT_RPS")]
+    rate_limit: f64,
+    /// Burst size of the per-IP rate limit.
+    #[arg(long, default_value_t = 200.0, env = "RATE_LIMIT_BURST")]
+    rate_burst: f64,
 }
 
 /// Serves until the process is stopped.
@@ -32,7 +41,14 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on {address}"))?;
     tracing::info!("AgentOS listening on http://{}", listener.local_addr()?);
-    agentos_server::serve(listener, ServerState::offline())
+    let config = ServerConfig {
+        token: args.token,
+        rate_limit: (args.rate_limit > 0.0).then_some(RateLimit {
+            per_second: args.rate_limit,
+            burst: args.rate_burst.max(1.0),
+        }),
+    };
+    agentos_server::serve(listener, ServerState::new(config))
         .await
         .context("server stopped")?;
     Ok(ExitCode::SUCCESS)
