@@ -82,14 +82,11 @@ pub(crate) async fn rate_limit(
     request: Request,
     next: Next,
 ) -> Response {
-    if let (Some(limit), Some(ConnectInfo(peer))) = (
-        state.config.rate_limit,
-        request.extensions().get::<ConnectInfo<SocketAddr>>(),
-    ) {
-        if !state.limiter.allow(peer.ip(), limit, Instant::now()) {
-            return ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded")
-                .into_response();
-        }
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>();
+    if let (Some(limit), Some(ConnectInfo(peer))) = (state.config.rate_limit, peer)
+        && !state.limiter.allow(peer.ip(), limit, Instant::now())
+    {
+        return ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded").into_response();
     }
     next.run(request).await
 }
