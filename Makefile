@@ -6,7 +6,7 @@ TOOLCHAIN := $(shell sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
 LEAF_CRATES := agentos-kernel agentos-blueprint
 FORBIDDEN_IN_LEAVES := axum reqwest pyo3 napi hyper tokio-tungstenite
 
-.PHONY: help toolchain lint check-deps test test-rust run bench
+.PHONY: help toolchain lint check-deps test test-rust test-browser install-browser run bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,7 +31,14 @@ check-deps: toolchain ## The kernel and blueprint crates never depend on server,
 test-rust: toolchain ## Every Rust test: unit, integration, property and doc tests.
 	cargo test --workspace
 
-test: lint check-deps test-rust ## Lint, check dependency direction, then run every test suite.
+install-browser: ## Install Debian's chromium and the browser tests' npm packages (idempotent).
+	./scripts/install-browser.sh
+
+test-browser: toolchain install-browser ## The web desktop in headless chromium against the real server.
+	cargo build -p agentos-server
+	cd agentos-server/web-tests && npm test
+
+test: lint check-deps test-rust test-browser ## Lint, check dependency direction, then run every test suite.
 
 run: toolchain ## Build and run the server on 127.0.0.1:8000.
 	cargo run --release -p agentos-server

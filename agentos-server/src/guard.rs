@@ -92,7 +92,8 @@ pub(crate) async fn rate_limit(
 }
 
 /// When a token is configured, requires `Authorization: Bearer <token>` (or `?token=` for
-/// WebSocket upgrades, which browsers cannot give headers) on everything but `/` and `/health`.
+/// WebSocket upgrades, which browsers cannot give headers) on everything but `/`, `/health`
+/// and the desktop's static assets.
 pub(crate) async fn bearer_token(
     State(state): State<ServerState>,
     request: Request,
@@ -101,7 +102,8 @@ pub(crate) async fn bearer_token(
     let Some(expected) = state.config.token.as_deref() else {
         return next.run(request).await;
     };
-    if matches!(request.uri().path(), "/" | "/health") {
+    let path = request.uri().path();
+    if matches!(path, "/" | "/health") || path.starts_with("/assets/") {
         return next.run(request).await;
     }
     let from_header = request

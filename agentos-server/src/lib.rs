@@ -9,6 +9,7 @@ mod error;
 mod guard;
 mod routes;
 mod state;
+mod web;
 mod ws;
 
 use std::net::SocketAddr;
@@ -34,11 +35,15 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The server's routes over `state`.
 pub fn router(state: ServerState) -> Router {
     Router::new()
-        .route("/", get(routes::root))
+        .route("/", get(web::index))
+        .route("/assets/{*path}", get(web::asset))
         .route("/health", get(routes::health))
         .route("/generate-ui", post(routes::generate_ui))
         .route("/apps", get(routes::list_apps).post(routes::launch_app))
-        .route("/apps/{id}", axum::routing::delete(routes::close_app))
+        .route(
+            "/apps/{id}",
+            get(routes::app_detail).delete(routes::close_app),
+        )
         .route("/apps/{id}/state", get(routes::app_state))
         .route("/apps/{id}/events", post(routes::app_event))
         .route("/stream", get(ws::stream))

@@ -128,6 +128,11 @@ async fn launched_app_events_and_their_errors() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    let (status, body) = call_with(app.clone(), "GET", &format!("/apps/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["blueprint"]["app"]["id"], "t");
+    assert_eq!(body["state"]["display"], "9");
+
     let (status, body) = call_with(app.clone(), "DELETE", &format!("/apps/{id}"), None).await;
     assert_eq!(
         (status, body["success"].clone()),
@@ -135,4 +140,46 @@ async fn launched_app_events_and_their_errors() {
     );
     let (status, _) = call_with(app, "GET", &format!("/apps/{id}/state"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn browsers_get_the_desktop_and_clients_get_json() {
+    let request = Request::builder()
+        .uri("/")
+        .header("accept", "text/html,application/xhtml+xml")
+        .body(Body::empty())
+        .unwrap();
+    let response = router(ServerState::offline())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    assert!(
+        std::str::from_utf8(&html)
+            .unwrap()
+            .contains("/assets/js/main.js")
+    );
+
+    let (status, body) = call("GET", "/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["service"], "AgentOS");
+
+    let request = Request::builder()
+        .uri("/assets/js/render.js")
+        .body(Body::empty())
+        .unwrap();
+    let response = router(ServerState::offline())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+
+    let (status, body) = call("GET", "/assets/nope.js", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "no asset nope.js");
 }

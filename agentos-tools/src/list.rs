@@ -65,7 +65,7 @@ pub(crate) fn register(registry: &mut Registry) {
                 name: name.to_owned(),
                 description: description.to_owned(),
                 params: json!({"type": "object", "properties": {
-                    "list": {"type": "string"}, "input": {"type": "string"}, "text": {"type": "string"},
+                    "list": {"type": "string"}, "input": {"type": "string"}, "item": {"type": "string"},
                     "item_id": {"type": "string"}, "done_only": {"type": "boolean"}
                 }}),
                 capabilities: Vec::new(),
@@ -96,7 +96,8 @@ fn item_id(tool: &str, args: &Map<String, Value>) -> Result<String> {
 fn add(cx: &mut ToolCx<'_>, list: &str, args: &Map<String, Value>) -> Result<Value> {
     let input =
         arg_text(args, "input").map_or_else(|| DEFAULT_INPUT.to_owned(), |i| i.into_owned());
-    let (text, from_input) = match args.get("text").and_then(Value::as_str) {
+    // `item`, not `text`: the runtime fills `text` with the clicked button's label.
+    let (text, from_input) = match args.get("item").and_then(Value::as_str) {
         Some(text) => (text.to_owned(), false),
         None => (cx.state.text(&input, ""), true),
     };
@@ -201,7 +202,13 @@ mod tests {
             Value::Null,
             "empty input adds nothing"
         );
-        call(&mut state, "ui.list.add", json!({"text": "walk"})).unwrap();
+        call(
+            &mut state,
+            "ui.list.add",
+            json!({"item": "walk", "text": "Add"}),
+        )
+        .unwrap();
+        assert_eq!(state.get("list").unwrap()[1]["text"], "walk");
         assert_eq!(
             call(&mut state, "ui.list.toggle", json!({"item_id": "item-2"})).unwrap(),
             json!(true)

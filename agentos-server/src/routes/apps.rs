@@ -40,6 +40,19 @@ pub(crate) async fn app_state(
     Ok(Json(json!({"app_id": app_id, "state": snapshot})))
 }
 
+/// `GET /apps/:id`: `{"app_id", "blueprint", "state"}`, all a view needs to draw the app.
+pub(crate) async fn app_detail(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let app_id = app_id(&id)?;
+    let blueprint = state.runtime.blueprint(app_id)?;
+    let snapshot = state.runtime.state(app_id)?;
+    Ok(Json(
+        json!({"app_id": app_id, "blueprint": &*blueprint, "state": snapshot}),
+    ))
+}
+
 /// `POST /apps/:id/events`: run the event's tool; answers the patch.
 pub(crate) async fn app_event(
     State(state): State<ServerState>,

@@ -5,7 +5,7 @@ mod generate;
 mod health;
 
 pub(crate) use self::{
-    apps::{app_event, app_state, close_app, launch_app, list_apps},
+    apps::{app_detail, app_event, app_state, close_app, launch_app, list_apps},
     generate::generate_ui,
     health::{health, root},
 };
