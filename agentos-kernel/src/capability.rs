@@ -106,8 +106,8 @@ pub enum Capability {
     SpawnProcess,
     /// Kill or signal processes.
     KillProcess,
-    /// Open outbound network connections.
-    NetworkAccess,
+    /// Open outbound network connections to hosts and ports the rule matches.
+    NetworkAccess(NetworkRule),
     /// Bind a port (`None`: any port).
     BindPort(Option<u16>),
     /// Read system information.
@@ -131,7 +131,7 @@ impl Capability {
             Capability::ListDirectory(_) => CapabilityKind::ListDirectory,
             Capability::SpawnProcess => CapabilityKind::SpawnProcess,
             Capability::KillProcess => CapabilityKind::KillProcess,
-            Capability::NetworkAccess => CapabilityKind::NetworkAccess,
+            Capability::NetworkAccess(_) => CapabilityKind::NetworkAccess,
             Capability::BindPort(_) => CapabilityKind::BindPort,
             Capability::SystemInfo => CapabilityKind::SystemInfo,
             Capability::TimeAccess => CapabilityKind::TimeAccess,
@@ -150,7 +150,7 @@ impl Capability {
             CapabilityKind::ListDirectory => Capability::ListDirectory(None),
             CapabilityKind::SpawnProcess => Capability::SpawnProcess,
             CapabilityKind::KillProcess => Capability::KillProcess,
-            CapabilityKind::NetworkAccess => Capability::NetworkAccess,
+            CapabilityKind::NetworkAccess => Capability::NetworkAccess(NetworkRule::any()),
             CapabilityKind::BindPort => Capability::BindPort(None),
             CapabilityKind::SystemInfo => Capability::SystemInfo,
             CapabilityKind::TimeAccess => Capability::TimeAccess,
@@ -171,6 +171,9 @@ impl Capability {
     }
 
     /// True when this capability grants `kind` on `path` (or on no path at all).
+    ///
+    /// Network and port capabilities ignore `path`; use [`Capability::allows_connect`] and
+    /// [`Capability::allows_bind`] for their scopes.
     pub fn allows(&self, kind: CapabilityKind, path: Option<&VfsPath>) -> bool {
         if self.kind() != kind {
             return false;
@@ -178,6 +181,71 @@ impl Capability {
         match (self.path_scope(), path) {
             (Some(Some(scope)), Some(path)) => path.starts_with(scope),
             _ => true,
+        }
+    }
+}
+
+impl Capability {
+    /// True when this is a `NetworkAccess` whose rule admits `host:port`.
+    pub fn allows_connect(&self, host: &str, port: u16) -> bool {
+        match self {
+            Capability::NetworkAccess(rule) => rule.matches(host, port),
+            _ => false,
+        }
+    }
+
+    /// True when this is a `BindPort` admitting `port`.
+    pub fn allows_bind(&self, port: u16) -> bool {
+        match self {
+            Capability::BindPort(scope) => scope.is_none_or(|allowed| allowed == port),
+            _ => false,
+        }
+    }
+}
+
+/// Which hosts and ports a `NetworkAccess` capability reaches. `None` fields match anything.
+///
+/// A host pattern `*.example.com` matches every subdomain of `example.com` (not the bare domain);
+/// other patterns match the host exactly, ignoring ASCII case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct NetworkRule {
+    /// The host or `*.suffix` pattern; `None` means any host.
+    pub host: Option<String>,
+    /// The port; `None` means any port.
+    pub port: Option<u16>,
+}
+
+impl NetworkRule {
+    /// A rule matching every host and port.
+    pub fn any() -> NetworkRule {
+        NetworkRule::default()
+    }
+
+    /// A rule matching exactly `host` on `port` (or any port when `None`).
+    pub fn host(host: &str, port: Option<u16>) -> NetworkRule {
+        NetworkRule {
+            host: Some(host.to_owned()),
+            port,
+        }
+    }
+
+    /// True when `host:port` is admitted.
+    pub fn matches(&self, host: &str, port: u16) -> bool {
+        if self.port.is_some_and(|allowed| allowed != port) {
+            return false;
+        }
+        match &self.host {
+            None => true,
+            Some(pattern) => match pattern.strip_prefix("*.") {
+                Some(suffix) => {
+                    let host = host.to_ascii_lowercase();
+                    let suffix = suffix.to_ascii_lowercase();
+                    host.len() > suffix.len() + 1
+                        && host.ends_with(&suffix)
+                        && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
+                }
+                None => pattern.eq_ignore_ascii_case(host),
+            },
         }
     }
 }
@@ -219,6 +287,31 @@ impl CapabilitySet {
             .any(|capability| capability.allows(kind, path))
     }
 
+    /// True when some held `NetworkAccess` rule admits `host:port`.
+    pub fn allows_connect(&self, host: &str, port: u16) -> bool {
+        self.granted
+            .iter()
+            .any(|capability| capability.allows_connect(host, port))
+    }
+
+    /// True when some held `BindPort` admits `port`.
+    pub fn allows_bind(&self, port: u16) -> bool {
+        self.granted
+            .iter()
+            .any(|capability| capability.allows_bind(port))
+    }
+
+    /// The set without any capability of `kind`.
+    pub fn revoke(mut self, kind: CapabilityKind) -> CapabilitySet {
+        self.granted.retain(|capability| capability.kind() != kind);
+        self
+    }
+
+    /// True when no capability is held.
+    pub fn is_empty(&self) -> bool {
+        self.granted.is_empty()
+    }
+
     /// The held capabilities, in grant order.
     pub fn iter(&self) -> impl Iterator<Item = &Capability> {
         self.granted.iter()
@@ -245,6 +338,33 @@ mod tests {
         assert!(!set.allows(CapabilityKind::ReadFile, Some(&"/tmpx".into())));
         assert!(!set.allows(CapabilityKind::ReadFile, Some(&"/tmp/../etc".into())));
         assert!(!set.allows(CapabilityKind::WriteFile, Some(&"/tmp/a".into())));
+    }
+
+    #[test]
+    fn network_rules_scope_hosts_and_ports() {
+        let rule = NetworkRule::host("*.example.com", Some(443));
+        assert!(rule.matches("api.example.com", 443));
+        assert!(rule.matches("A.B.Example.COM", 443));
+        assert!(!rule.matches("example.com", 443));
+        assert!(!rule.matches("evilexample.com", 443));
+        assert!(!rule.matches("api.example.com", 80));
+        let set = CapabilitySet::new().grant(Capability::NetworkAccess(NetworkRule::host(
+            "localhost",
+            None,
+        )));
+        assert!(set.allows_connect("localhost", 8080));
+        assert!(!set.allows_connect("example.org", 8080));
+        assert!(CapabilitySet::all().allows_connect("example.org", 1));
+        assert!(
+            CapabilitySet::new()
+                .grant(Capability::BindPort(Some(80)))
+                .allows_bind(80)
+        );
+        assert!(
+            !CapabilitySet::new()
+                .grant(Capability::BindPort(Some(80)))
+                .allows_bind(81)
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The kernel's one error type; every variant names the PID, path or limit involved.
+//! The kernel's one error type; every variant names the PID, path, object or limit involved.
 
 use crate::{capability::CapabilityKind, process::Pid};
 
@@ -9,7 +9,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The calling PID does not hold the capability the call needs.
+    /// The calling PID does not hold the capability the call needs, or its sandbox blocks the path.
     #[error("pid {pid}: capability {capability} not held for {path}")]
     PermissionDenied {
         /// The calling process.
@@ -19,10 +19,21 @@ pub enum Error {
         /// The path (or other resource) the call touched; `-` when there is none.
         path: String,
     },
+    /// The PID holds the capability but is not allowed to act on this object (not its owner,
+    /// not the pipe's read end, a read-only attachment, …).
+    #[error("pid {pid}: not permitted on {object}: {reason}")]
+    NotPermitted {
+        /// The calling process.
+        pid: Pid,
+        /// The object, e.g. `pipe 3`.
+        object: String,
+        /// Why, e.g. `not the write end`.
+        reason: String,
+    },
     /// No such PID exists.
     #[error("no such process: pid {0}")]
     NoSuchProcess(Pid),
-    /// A path does not exist.
+    /// A path or IPC object does not exist.
     #[error("not found: {0}")]
     NotFound(String),
     /// A path already exists.
@@ -47,7 +58,51 @@ pub enum Error {
         /// Bytes left in the filesystem.
         available: u64,
     },
+    /// A write met a read-only filesystem or mount.
+    #[error("read-only filesystem: {0}")]
+    ReadOnly(String),
+    /// A path resolved outside the filesystem's root, or met too many symlinks.
+    #[error("path escapes its root: {0}")]
+    Escape(String),
+    /// No filesystem is mounted at or above the path.
+    #[error("no filesystem mounted for {0}")]
+    NotMounted(String),
+    /// A mount point is already taken.
+    #[error("already mounted: {0}")]
+    AlreadyMounted(String),
+    /// The operation cannot finish now without waiting (empty pipe, full buffer, sleep).
+    #[error("would block: {0}")]
+    WouldBlock(String),
+    /// The IPC object was closed.
+    #[error("closed: {0}")]
+    Closed(String),
+    /// A count or byte limit would be exceeded.
+    #[error("limit exceeded: {what}: {used}/{limit}")]
+    LimitExceeded {
+        /// What is limited, e.g. `pipes of pid 3` or `global pipe memory bytes`.
+        what: String,
+        /// How much is in use (including the request, where that is meaningful).
+        used: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A file descriptor is not open in the PID's table.
+    #[error("pid {pid}: bad file descriptor {fd}")]
+    BadDescriptor {
+        /// The calling process.
+        pid: Pid,
+        /// The descriptor.
+        fd: i64,
+    },
     /// An argument was malformed; the message says which and why.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// The host filesystem under a `LocalFs` reported an error.
+    #[error("io error on {path}: {message}")]
+    Io {
+        /// The VFS path (relative to the mount) being accessed.
+        path: String,
+        /// The host error text.
+        message: String,
+    },
 }

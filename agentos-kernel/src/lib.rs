@@ -1,8 +1,10 @@
-//! The AgentOS kernel: a userspace microkernel that gives every app a PID, a capability set,
-//! a virtual filesystem and capability-checked syscalls.
+//! The AgentOS kernel: a userspace microkernel that gives every app a PID, a sandbox of
+//! capabilities and paths, a virtual filesystem, IPC (pipes, shared memory, queues) and
+//! capability-checked syscalls, with Prometheus metrics. It is a library: no HTTP, no async
+//! runtime in its API.
 //!
-//! Denial is the default: a new PID holds no capability, and every syscall is checked against the
-//! caller's [`CapabilitySet`] before it runs.
+//! Denial is the default: a new PID holds no capability, and every syscall is checked against
+//! the caller's [`SandboxPolicy`] before it runs.
 //!
 //! ```
 //! use agentos_kernel::{Capability, CapabilitySet, Kernel, Syscall, SyscallOutput};
@@ -12,25 +14,55 @@
 //!     .grant(Capability::WriteFile(Some("/tmp".into())))
 //!     .grant(Capability::ReadFile(Some("/tmp".into()))));
 //! kernel.syscall(pid, Syscall::WriteFile { path: "/tmp/a.txt".into(), data: b"hi".to_vec() })?;
-//! let out = kernel.syscall(pid, Syscall::ReadFile { path: "/tmp/a.txt".into() })?;
+//! let out = kernel.syscall(pid, Syscall::from_json(r#"{"call":"read_file","path":"/tmp/a.txt"}"#)?)?;
 //! assert_eq!(out, SyscallOutput::Bytes(b"hi".to_vec()));
+//! assert!(kernel.metrics().encode().contains("agentos_kernel_syscalls_total"));
 //! # Ok::<(), agentos_kernel::Error>(())
 //! ```
 
+mod access;
 mod capability;
 mod error;
+mod fd;
+mod ipc;
 mod kernel;
+mod latency;
+mod metrics;
 mod path;
+mod pid_table;
 mod process;
+mod sandbox;
 mod syscall;
+mod timer;
 mod vfs;
 
 pub use crate::{
-    capability::{Capability, CapabilityKind, CapabilitySet},
+    capability::{Capability, CapabilityKind, CapabilitySet, NetworkRule},
     error::{Error, Result},
-    kernel::Kernel,
+    fd::{FIRST_FD, flags as fd_flags},
+    ipc::{
+        pipe::{
+            PIPE_DEFAULT_CAPACITY, PIPE_GLOBAL_BYTES, PIPE_MAX_CAPACITY, PIPES_PER_PROCESS, PipeId,
+            PipeStats,
+        },
+        queue::{
+            QUEUE_DEFAULT_CAPACITY, QUEUE_GLOBAL_BYTES, QUEUE_MAX_CAPACITY, QUEUE_MAX_MESSAGE,
+            QUEUES_PER_PROCESS, QueueId, QueueKind, QueueMessage, QueueStats,
+        },
+        shm::{
+            SHM_GLOBAL_BYTES, SHM_MAX_SEGMENT, SHM_SEGMENTS_PER_PROCESS, SharedBytes, ShmId,
+            ShmStats,
+        },
+    },
+    kernel::{Kernel, KernelConfig},
+    latency::LatencySummary,
+    metrics::KernelMetrics,
     path::VfsPath,
     process::Pid,
-    syscall::{DirEntry, Syscall, SyscallOutput},
-    vfs::{FileSystem, MemFs},
+    sandbox::{ResourceLimits, SandboxPolicy},
+    syscall::{FileStat, MemoryStats, ProcessMemoryStats, Syscall, SyscallOutput, SystemInfo},
+    vfs::{
+        AmbientAuthority, DirEntry, FileHandle, FileKind, FileSystem, LocalFs, MemFs, Metadata,
+        MountInfo, MountTable, OpenOptions, ambient_authority,
+    },
 };

@@ -1,0 +1,556 @@
+//! The syscall interface: one [`Syscall`] variant per call of the reference table, its JSON
+//! form, and the typed [`SyscallOutput`]. Execution lives in one file per family.
+//!
+//! # JSON form
+//! A syscall is a JSON object whose `"call"` field is the reference's snake-case name and whose
+//! other fields are the variant's fields, e.g. `{"call":"read_file","path":"/tmp/a"}` or
+//! `{"call":"write_pipe","pipe_id":1,"data":"hello"}`. Byte payloads (`data`) are a UTF-8
+//! string when the bytes are valid UTF-8, otherwise `{"base64":"..."}`; an array of byte
+//! numbers is also accepted on input. Optional fields may be left out. Unknown fields are
+//! rejected. [`Syscall::from_json`] and [`Syscall::to_json`] convert.
+
+mod fd;
+mod fs;
+mod ipc_pipe;
+mod ipc_queue;
+mod ipc_shm;
+mod memory;
+mod payload;
+mod system;
+mod time;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use self::{
+    fs::FileStat,
+    memory::{MemoryStats, ProcessMemoryStats},
+    system::SystemInfo,
+};
+use crate::{
+    error::{Error, Result},
+    ipc::{
+        pipe::{PipeId, PipeStats},
+        queue::{QueueId, QueueKind, QueueMessage, QueueStats},
+        shm::{ShmId, ShmStats},
+    },
+    process::Pid,
+    vfs::DirEntry,
+};
+
+/// A system call a PID asks the kernel to perform. Each variant's doc names the capability it
+/// needs; path arguments are resolved against the PID's working directory, normalised and
+/// symlink-resolved, then checked against the PID's capabilities and sandbox paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Syscall {
+    // Filesystem (14).
+    /// Read a whole file. Needs `ReadFile` on the path. Returns `Bytes`.
+    ReadFile {
+        /// The file to read.
+        path: String,
+    },
+    /// Create or replace a file. Needs `WriteFile` on the path. Returns `None`.
+    WriteFile {
+        /// The file to write.
+        path: String,
+        /// Its new contents.
+        #[serde(with = "payload")]
+        data: Vec<u8>,
+    },
+    /// Create an empty file (truncating an existing one). Needs `WriteFile`. Returns `None`.
+    CreateFile {
+        /// The file to create.
+        path: String,
+    },
+    /// Delete a file or symlink. Needs `DeleteFile`. Returns `None`.
+    DeleteFile {
+        /// The file to delete.
+        path: String,
+    },
+    /// List a directory. Needs `ListDirectory` on the path. Returns `Entries`.
+    ListDirectory {
+        /// The directory to list.
+        path: String,
+    },
+    /// Whether a path exists. Needs `ReadFile`. Returns `Bool`.
+    FileExists {
+        /// The path to test.
+        path: String,
+    },
+    /// Metadata of a path, through the VFS. Needs `ReadFile`. Returns `Stat`.
+    FileStat {
+        /// The path to describe.
+        path: String,
+    },
+    /// Move a file or directory. Needs `WriteFile` on both paths. Returns `None`.
+    MoveFile {
+        /// Where it is.
+        source: String,
+        /// Where it goes.
+        destination: String,
+    },
+    /// Copy a file. Needs `ReadFile` on the source and `WriteFile` on the destination.
+    /// Returns `None`.
+    CopyFile {
+        /// What to copy.
+        source: String,
+        /// Where the copy goes.
+        destination: String,
+    },
+    /// Create a directory and missing parents. Needs `CreateFile`. Returns `None`.
+    CreateDirectory {
+        /// The directory.
+        path: String,
+    },
+    /// Remove an empty directory. Needs `DeleteFile`. Returns `None`.
+    RemoveDirectory {
+        /// The directory.
+        path: String,
+    },
+    /// The PID's own working directory. Needs `SystemInfo`. Returns `Text`.
+    GetWorkingDirectory,
+    /// Change the PID's own working directory (an existing VFS directory). Needs `SystemInfo`
+    /// and `ListDirectory` on the path. Returns `None`.
+    SetWorkingDirectory {
+        /// The new working directory.
+        path: String,
+    },
+    /// Set a file's length. Needs `WriteFile`. Returns `None`.
+    TruncateFile {
+        /// The file.
+        path: String,
+        /// The new length in bytes.
+        size: u64,
+    },
+
+    // System information (4).
+    /// OS, architecture and kernel facts. Needs `SystemInfo`. Returns `SystemInfo`.
+    GetSystemInfo,
+    /// Wall-clock time since the Unix epoch. Needs `TimeAccess`. Returns `Time`.
+    GetCurrentTime,
+    /// A variable of the PID's own environment. Needs `SystemInfo`. Returns `Text`.
+    GetEnvVar {
+        /// The variable name.
+        key: String,
+    },
+    /// Set a variable of the PID's own environment. Needs `SystemInfo`. Returns `None`.
+    SetEnvVar {
+        /// The variable name.
+        key: String,
+        /// Its value.
+        value: String,
+    },
+
+    // Time (2).
+    /// Wait, at most 60 000 ms, without blocking a thread: only
+    /// [`crate::Kernel::syscall_async`] waits; the blocking entry point answers `WouldBlock`
+    /// after validating. Needs `TimeAccess`. Returns `None`.
+    Sleep {
+        /// How long, in milliseconds.
+        duration_ms: u64,
+    },
+    /// Time since the kernel started. Needs `TimeAccess`. Returns `Time`.
+    GetUptime,
+
+    // Memory (3).
+    /// Kernel-wide memory accounting. Needs `SystemInfo`. Returns `MemoryStats`.
+    GetMemoryStats,
+    /// Memory held by one PID. Needs `SystemInfo`. Returns `ProcessMemory`.
+    GetProcessMemoryStats {
+        /// The PID to describe.
+        target_pid: Pid,
+    },
+    /// Free closed, drained or unattached IPC objects (of one PID, or all). Needs
+    /// `SystemInfo`. Returns `Count` (bytes freed).
+    TriggerGc {
+        /// Restrict collection to this PID's objects.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_pid: Option<Pid>,
+    },
+
+    // File descriptors (6).
+    /// Open a file into the PID's descriptor table with Linux flag values (see
+    /// [`crate::fd_flags`]). Needs `ReadFile` to read, `WriteFile` to write or truncate,
+    /// `CreateFile` with `O_CREAT`. Returns `Fd`.
+    Open {
+        /// The file.
+        path: String,
+        /// `O_RDONLY`/`O_WRONLY`/`O_RDWR` with `O_CREAT`, `O_EXCL`, `O_TRUNC`, `O_APPEND` …
+        #[serde(default)]
+        flags: u32,
+        /// Permission bits for a created file.
+        #[serde(default = "default_mode")]
+        mode: u32,
+    },
+    /// Close a descriptor. Needs nothing. Returns `None`.
+    Close {
+        /// The descriptor.
+        fd: u32,
+    },
+    /// Duplicate a descriptor to the lowest free number, sharing its offset. Needs nothing
+    /// beyond the open descriptor. Returns `Fd`.
+    Dup {
+        /// The descriptor.
+        fd: u32,
+    },
+    /// Make `newfd` refer to what `oldfd` refers to, closing `newfd` first. Returns `Fd`.
+    Dup2 {
+        /// The source descriptor.
+        oldfd: u32,
+        /// The target number.
+        newfd: u32,
+    },
+    /// Move a descriptor's offset (`whence` 0 = set, 1 = current, 2 = end). Returns `Count`
+    /// (the new offset).
+    Lseek {
+        /// The descriptor.
+        fd: u32,
+        /// The signed offset.
+        offset: i64,
+        /// 0, 1 or 2.
+        whence: u32,
+    },
+    /// Descriptor control: `F_DUPFD`, `F_DUPFD_CLOEXEC`, `F_GETFD`, `F_SETFD`, `F_GETFL`,
+    /// `F_SETFL`. Returns `Count` (the command's result).
+    Fcntl {
+        /// The descriptor.
+        fd: u32,
+        /// The command.
+        cmd: u32,
+        /// Its argument.
+        #[serde(default)]
+        arg: u64,
+    },
+
+    // Pipes (6).
+    /// Create a pipe from `writer_pid` to `reader_pid`. Needs `SendMessage`. Returns `PipeId`.
+    CreatePipe {
+        /// The PID that reads.
+        reader_pid: Pid,
+        /// The PID that writes.
+        writer_pid: Pid,
+        /// Buffer bytes (default 64 KB, clamped to 1 MB).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capacity: Option<usize>,
+    },
+    /// Write what fits; the caller must be the writer. Needs `SendMessage`. Returns `Count`.
+    WritePipe {
+        /// The pipe.
+        pipe_id: PipeId,
+        /// The bytes.
+        #[serde(with = "payload")]
+        data: Vec<u8>,
+    },
+    /// Read up to `size` bytes; empty at end of file. The caller must be the reader. Needs
+    /// `ReceiveMessage`. Returns `Bytes`.
+    ReadPipe {
+        /// The pipe.
+        pipe_id: PipeId,
+        /// Most bytes to return.
+        size: usize,
+    },
+    /// Close a pipe (either endpoint). Returns `None`.
+    ClosePipe {
+        /// The pipe.
+        pipe_id: PipeId,
+    },
+    /// Free a pipe (either endpoint). Returns `None`.
+    DestroyPipe {
+        /// The pipe.
+        pipe_id: PipeId,
+    },
+    /// A pipe's state. Returns `PipeStats`.
+    PipeStats {
+        /// The pipe.
+        pipe_id: PipeId,
+    },
+
+    // Shared memory (7).
+    /// Create a zero-filled segment owned by the caller. Needs `SendMessage`. Returns `ShmId`.
+    CreateShm {
+        /// Bytes, 1 to 100 MB.
+        size: usize,
+    },
+    /// Attach the caller. Needs `ReceiveMessage`. Returns `None`.
+    AttachShm {
+        /// The segment.
+        segment_id: ShmId,
+        /// Attach for reading only.
+        #[serde(default)]
+        read_only: bool,
+    },
+    /// Detach the caller. Returns `None`.
+    DetachShm {
+        /// The segment.
+        segment_id: ShmId,
+    },
+    /// Write at an offset; needs a read-write attachment and `SendMessage`. Returns `None`.
+    WriteShm {
+        /// The segment.
+        segment_id: ShmId,
+        /// Where to write.
+        offset: usize,
+        /// The bytes.
+        #[serde(with = "payload")]
+        data: Vec<u8>,
+    },
+    /// Read at an offset; needs an attachment and `ReceiveMessage`. Returns `Bytes`.
+    ReadShm {
+        /// The segment.
+        segment_id: ShmId,
+        /// Where to read.
+        offset: usize,
+        /// How many bytes.
+        size: usize,
+    },
+    /// Free a segment; owner only. Returns `None`.
+    DestroyShm {
+        /// The segment.
+        segment_id: ShmId,
+    },
+    /// A segment's state. Returns `ShmStats`.
+    ShmStats {
+        /// The segment.
+        segment_id: ShmId,
+    },
+
+    // Queues (8).
+    /// Create a queue owned by the caller. Needs `SendMessage`. Returns `QueueId`.
+    CreateQueue {
+        /// `fifo`, `priority` or `pubsub`.
+        queue_type: QueueKind,
+        /// Messages (default 1000, clamped to 10 000).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capacity: Option<usize>,
+    },
+    /// Send a message. Needs `SendMessage`. Returns `None`.
+    SendQueue {
+        /// The queue.
+        queue_id: QueueId,
+        /// The payload, at most 1 MB.
+        #[serde(with = "payload")]
+        data: Vec<u8>,
+        /// Priority for priority queues (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<u8>,
+    },
+    /// Take the next message, or `Message(None)` when none waits. Needs `ReceiveMessage`.
+    ReceiveQueue {
+        /// The queue.
+        queue_id: QueueId,
+    },
+    /// Subscribe the caller to a pub/sub queue. Needs `ReceiveMessage`. Returns `None`.
+    SubscribeQueue {
+        /// The queue.
+        queue_id: QueueId,
+    },
+    /// Unsubscribe the caller. Returns `None`.
+    UnsubscribeQueue {
+        /// The queue.
+        queue_id: QueueId,
+    },
+    /// Close a queue to sends; owner only. Returns `None`.
+    CloseQueue {
+        /// The queue.
+        queue_id: QueueId,
+    },
+    /// Free a queue; owner only. Returns `None`.
+    DestroyQueue {
+        /// The queue.
+        queue_id: QueueId,
+    },
+    /// A queue's state. Returns `QueueStats`.
+    QueueStats {
+        /// The queue.
+        queue_id: QueueId,
+    },
+}
+
+fn default_mode() -> u32 {
+    0o644
+}
+
+/// The reference names of every syscall, in [`Syscall::index`] order.
+pub(crate) const SYSCALL_NAMES: [&str; 50] = [
+    "read_file",
+    "write_file",
+    "create_file",
+    "delete_file",
+    "list_directory",
+    "file_exists",
+    "file_stat",
+    "move_file",
+    "copy_file",
+    "create_directory",
+    "remove_directory",
+    "get_working_directory",
+    "set_working_directory",
+    "truncate_file",
+    "get_system_info",
+    "get_current_time",
+    "get_env_var",
+    "set_env_var",
+    "sleep",
+    "get_uptime",
+    "get_memory_stats",
+    "get_process_memory_stats",
+    "trigger_gc",
+    "open",
+    "close",
+    "dup",
+    "dup2",
+    "lseek",
+    "fcntl",
+    "create_pipe",
+    "write_pipe",
+    "read_pipe",
+    "close_pipe",
+    "destroy_pipe",
+    "pipe_stats",
+    "create_shm",
+    "attach_shm",
+    "detach_shm",
+    "write_shm",
+    "read_shm",
+    "destroy_shm",
+    "shm_stats",
+    "create_queue",
+    "send_queue",
+    "receive_queue",
+    "subscribe_queue",
+    "unsubscribe_queue",
+    "close_queue",
+    "destroy_queue",
+    "queue_stats",
+];
+
+impl Syscall {
+    /// The reference name of the call, e.g. `read_file` (also its JSON `"call"` value).
+    pub fn name(&self) -> &'static str {
+        SYSCALL_NAMES[self.index()]
+    }
+
+    /// Every syscall name, in a stable order.
+    pub fn names() -> &'static [&'static str] {
+        &SYSCALL_NAMES
+    }
+
+    /// Parses the documented JSON form.
+    ///
+    /// # Errors
+    /// `InvalidArgument` with serde's line:column message for malformed JSON, unknown calls,
+    /// unknown or missing fields.
+    pub fn from_json(text: &str) -> Result<Syscall> {
+        serde_json::from_str(text)
+            .map_err(|err| Error::InvalidArgument(format!("syscall json: {err}")))
+    }
+
+    /// The documented JSON form.
+    pub fn to_json(&self) -> String {
+        // Serialising this enum cannot fail: every field is a string, number, bool or payload.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The position of the call in [`Syscall::names`].
+    pub(crate) fn index(&self) -> usize {
+        match self {
+            Syscall::ReadFile { .. } => 0,
+            Syscall::WriteFile { .. } => 1,
+            Syscall::CreateFile { .. } => 2,
+            Syscall::DeleteFile { .. } => 3,
+            Syscall::ListDirectory { .. } => 4,
+            Syscall::FileExists { .. } => 5,
+            Syscall::FileStat { .. } => 6,
+            Syscall::MoveFile { .. } => 7,
+            Syscall::CopyFile { .. } => 8,
+            Syscall::CreateDirectory { .. } => 9,
+            Syscall::RemoveDirectory { .. } => 10,
+            Syscall::GetWorkingDirectory => 11,
+            Syscall::SetWorkingDirectory { .. } => 12,
+            Syscall::TruncateFile { .. } => 13,
+            Syscall::GetSystemInfo => 14,
+            Syscall::GetCurrentTime => 15,
+            Syscall::GetEnvVar { .. } => 16,
+            Syscall::SetEnvVar { .. } => 17,
+            Syscall::Sleep { .. } => 18,
+            Syscall::GetUptime => 19,
+            Syscall::GetMemoryStats => 20,
+            Syscall::GetProcessMemoryStats { .. } => 21,
+            Syscall::TriggerGc { .. } => 22,
+            Syscall::Open { .. } => 23,
+            Syscall::Close { .. } => 24,
+            Syscall::Dup { .. } => 25,
+            Syscall::Dup2 { .. } => 26,
+            Syscall::Lseek { .. } => 27,
+            Syscall::Fcntl { .. } => 28,
+            Syscall::CreatePipe { .. } => 29,
+            Syscall::WritePipe { .. } => 30,
+            Syscall::ReadPipe { .. } => 31,
+            Syscall::ClosePipe { .. } => 32,
+            Syscall::DestroyPipe { .. } => 33,
+            Syscall::PipeStats { .. } => 34,
+            Syscall::CreateShm { .. } => 35,
+            Syscall::AttachShm { .. } => 36,
+            Syscall::DetachShm { .. } => 37,
+            Syscall::WriteShm { .. } => 38,
+            Syscall::ReadShm { .. } => 39,
+            Syscall::DestroyShm { .. } => 40,
+            Syscall::ShmStats { .. } => 41,
+            Syscall::CreateQueue { .. } => 42,
+            Syscall::SendQueue { .. } => 43,
+            Syscall::ReceiveQueue { .. } => 44,
+            Syscall::SubscribeQueue { .. } => 45,
+            Syscall::UnsubscribeQueue { .. } => 46,
+            Syscall::CloseQueue { .. } => 47,
+            Syscall::DestroyQueue { .. } => 48,
+            Syscall::QueueStats { .. } => 49,
+        }
+    }
+}
+
+/// What a successful syscall returns. Each [`Syscall`] variant says which variant it returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SyscallOutput {
+    /// The call succeeded and returns nothing.
+    None,
+    /// Raw bytes, e.g. file contents.
+    Bytes(Vec<u8>),
+    /// A directory listing.
+    Entries(Vec<DirEntry>),
+    /// A yes/no answer (`file_exists`).
+    Bool(bool),
+    /// Text (working directory, environment value).
+    Text(String),
+    /// A number: bytes written, bytes freed, a file offset, an `fcntl` result.
+    Count(u64),
+    /// A time span: since the Unix epoch (`get_current_time`) or since start (`get_uptime`).
+    Time(Duration),
+    /// File metadata.
+    Stat(FileStat),
+    /// System facts.
+    SystemInfo(SystemInfo),
+    /// Kernel-wide memory accounting.
+    MemoryStats(MemoryStats),
+    /// One PID's memory.
+    ProcessMemory(ProcessMemoryStats),
+    /// A new file descriptor.
+    Fd(u32),
+    /// A new pipe.
+    PipeId(PipeId),
+    /// A pipe's state.
+    PipeStats(PipeStats),
+    /// A new shared memory segment.
+    ShmId(ShmId),
+    /// A segment's state.
+    ShmStats(ShmStats),
+    /// A new queue.
+    QueueId(QueueId),
+    /// A queue's state.
+    QueueStats(QueueStats),
+    /// A received message, or `None` when none was waiting.
+    Message(Option<QueueMessage>),
+}
