@@ -38,6 +38,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/", get(web::index))
         .route("/assets/{*path}", get(web::asset))
         .route("/health", get(routes::health))
+        .route("/metrics", get(routes::metrics))
         .route("/generate-ui", post(routes::generate_ui))
         .route("/apps", get(routes::list_apps).post(routes::launch_app))
         .route(

@@ -3,11 +3,13 @@
 mod apps;
 mod generate;
 mod health;
+mod metrics;
 
 pub(crate) use self::{
     apps::{app_detail, app_event, app_state, close_app, launch_app, list_apps},
     generate::generate_ui,
     health::{health, root},
+    metrics::metrics,
 };
 
 use axum::http::Uri;
