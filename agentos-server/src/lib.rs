@@ -26,7 +26,7 @@ use tower_http::cors::CorsLayer;
 pub use crate::{
     error::ApiError,
     guard::RateLimit,
-    state::{ServerConfig, ServerState},
+    state::{SYSTEM_MOUNT, ServerConfig, ServerState},
 };
 
 /// Largest request body accepted, in bytes (a 512 KB Blueprint plus its envelope).

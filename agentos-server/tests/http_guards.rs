@@ -6,7 +6,10 @@ use serde_json::Value;
 async fn start(config: ServerConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(agentos_server::serve(listener, ServerState::new(config)));
+    tokio::spawn(agentos_server::serve(
+        listener,
+        ServerState::new(config).unwrap(),
+    ));
     format!("http://{address}")
 }
 
@@ -14,7 +17,7 @@ async fn start(config: ServerConfig) -> String {
 async fn token_is_required_except_for_health() {
     let base = start(ServerConfig {
         token: Some("s3cret".into()),
-        rate_limit: None,
+        ..ServerConfig::default()
     })
     .await;
     let client = reqwest::Client::new();
@@ -51,11 +54,11 @@ async fn token_is_required_except_for_health() {
 #[tokio::test]
 async fn rate_limit_answers_429_after_the_burst() {
     let base = start(ServerConfig {
-        token: None,
         rate_limit: Some(RateLimit {
             per_second: 0.001,
             burst: 5.0,
         }),
+        ..ServerConfig::default()
     })
     .await;
     let client = reqwest::Client::new();
@@ -81,4 +84,41 @@ async fn rate_limit_answers_429_after_the_burst() {
         .await
         .unwrap();
     assert_eq!(body["error"], "rate limit exceeded");
+}
+
+#[tokio::test]
+async fn data_dir_is_mounted_at_system_and_reaches_the_host_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("state");
+    let state = ServerState::new(ServerConfig {
+        data_dir: Some(data_dir.clone()),
+        ..ServerConfig::default()
+    })
+    .unwrap();
+    assert!(data_dir.is_dir(), "the data directory is created");
+    let kernel = state.runtime.kernel();
+    let pid = kernel.create_process("probe", agentos_kernel::CapabilitySet::all());
+    kernel
+        .syscall(
+            pid,
+            agentos_kernel::Syscall::WriteFile {
+                path: format!("{}/probe.txt", agentos_server::SYSTEM_MOUNT),
+                data: b"persisted".to_vec(),
+            },
+        )
+        .unwrap_or_else(|err| panic!("write through /system: {err}"));
+    assert_eq!(
+        std::fs::read(data_dir.join("probe.txt")).unwrap(),
+        b"persisted"
+    );
+
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    let err = ServerState::new(ServerConfig {
+        data_dir: Some(file),
+        ..ServerConfig::default()
+    })
+    .err()
+    .expect("a file is not a data directory");
+    assert!(err.to_string().contains("not-a-dir"), "{err}");
 }

@@ -99,7 +99,9 @@ impl LocalFs {
             file.sync_all()?;
             drop(file);
             self.root.rename(&temp, &self.root, &target)?;
-            self.root.open_dir(&parent)?.into_std_file().sync_all()
+            // `open_dir` may hand out an `O_PATH` descriptor, which cannot be synced; a
+            // read-only open of the directory can.
+            self.root.open(&parent)?.sync_all()
         })();
         if result.is_err() {
             let _ = self.root.remove_file(&temp);

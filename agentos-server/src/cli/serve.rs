@@ -2,6 +2,7 @@
 
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
+    path::PathBuf,
     process::ExitCode,
 };
 
@@ -27,6 +28,9 @@ pub(crate) struct ServeArgs {
     /// Burst size of the per-IP rate limit.
     #[arg(long, default_value_t = 200.0, env = "RATE_LIMIT_BURST")]
     rate_burst: f64,
+    /// Directory for persistent state (registry, sessions, app storage), mounted at /system.
+    #[arg(long, default_value = ".agentos", env = "AGENTOS_DATA_DIR")]
+    data_dir: PathBuf,
 }
 
 /// Serves until the process is stopped.
@@ -48,8 +52,11 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             per_second: args.rate_limit,
             burst: args.rate_burst.max(1.0),
         }),
+        data_dir: Some(args.data_dir.clone()),
     };
-    agentos_server::serve(listener, ServerState::new(config))
+    let state = ServerState::new(config)
+        .with_context(|| format!("cannot use data directory {}", args.data_dir.display()))?;
+    agentos_server::serve(listener, state)
         .await
         .context("server stopped")?;
     Ok(ExitCode::SUCCESS)
