@@ -267,6 +267,13 @@ impl<'a> Builder<'a> {
             return AppInfo::default();
         };
         let mut slots = self.slots(members);
+        let present = |key: &str| {
+            slots
+                .iter()
+                .flatten()
+                .any(|m| m.key == key && !matches!(m.node.value, NodeValue::Null))
+        };
+        let (has_id, has_name) = (present("id"), present("name"));
         let mut info = AppInfo {
             id: self.string_field(&mut slots, "id"),
             name: self.string_field(&mut slots, "name"),
@@ -279,10 +286,10 @@ impl<'a> Builder<'a> {
             permissions: self.strings_field(&mut slots, "permissions"),
         };
         self.unknown(slots, "app field", "");
-        if info.id.is_empty() {
+        if info.id.is_empty() && !has_id {
             self.at_key("id", |b| b.error(start, "`app.id` is required".to_owned()));
         }
-        if info.name.is_empty() {
+        if info.name.is_empty() && !has_name {
             self.at_key("name", |b| b.error(start, "`app.name` is required".to_owned()));
         }
         if info.version.is_empty() {

@@ -6,6 +6,9 @@ use serde_json::json;
 
 use crate::diagnostic::Diagnostic;
 
+/// Characters shown on each side of the caret.
+const WINDOW: usize = 60;
+
 /// Renders diagnostics like a compiler: `file:line:column: severity: message`, the JSON
 /// path, the source line and a caret under the offending column.
 ///
@@ -33,11 +36,21 @@ pub fn render_diagnostics(file_name: &str, source: &str, diagnostics: &[Diagnost
             let number = diagnostic.line.to_string();
             let gutter = " ".repeat(number.len());
             let _ = writeln!(out, "{gutter} |");
-            let _ = writeln!(out, "{number} | {}", line.replace('\t', " "));
-            let width = line
-                .chars()
-                .take((diagnostic.column as usize).saturating_sub(1))
-                .count();
+            let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let caret = (diagnostic.column as usize).saturating_sub(1).min(chars.len());
+            // Long lines (minified JSON) are shown as a window around the caret.
+            let from = caret.saturating_sub(WINDOW);
+            let to = (caret + WINDOW).min(chars.len());
+            let mut shown: String = chars[from..to].iter().collect();
+            let mut width = caret - from;
+            if from > 0 {
+                shown.insert(0, '…');
+                width += 1;
+            }
+            if to < chars.len() {
+                shown.push('…');
+            }
+            let _ = writeln!(out, "{number} | {shown}");
             let pad = " ".repeat(width);
             let _ = writeln!(out, "{gutter} | {pad}^");
         }

@@ -709,12 +709,12 @@ impl StreamParser {
                             }
                         }
                         0..=0x1f => {
-                            self.buf_fail(
-                                bytes,
-                                i,
-                                "control character inside a string; escape it (e.g. \\n)",
-                                events,
-                            );
+                            let what = if c == b'\n' {
+                                "the string is not closed before the end of the line (write a line break inside a string as \\n)"
+                            } else {
+                                "control character inside a string; escape it (e.g. \\t)"
+                            };
+                            self.buf_fail(bytes, i, what, events);
                             return Step::Done;
                         }
                         _ => i += 1,
