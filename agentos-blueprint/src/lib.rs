@@ -43,5 +43,5 @@ pub use crate::{
     parse::{Limits, Parsed, parse, parse_with, parse_with_limits, validate},
     render::{render_diagnostics, render_diagnostics_json},
     schema::json_schema,
-    stream::{Event, StreamParser},
+    stream::{Event, StreamParser, parse_json},
 };

@@ -13,7 +13,7 @@ const WINDOW: usize = 60;
 /// path, the source line and a caret under the offending column.
 ///
 /// ```
-/// let source = "{\"app\": {\"id\": \"a\"}}";
+/// let source = "{\"app\": {\"id\": \"a\"}, \"ui\": {}}";
 /// let parsed = agentos_blueprint::parse(source);
 /// let text = agentos_blueprint::render_diagnostics("a.bp", source, &parsed.diagnostics);
 /// assert!(text.starts_with("a.bp:1:9: error: `app.name` is required"), "{text}");

@@ -70,6 +70,8 @@ pub struct StreamParser {
     auto_ids: usize,
     templates: Templates,
     pending_bytes: Vec<u8>,
+    /// Plain JSON: no wrapper stripping.
+    strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -197,6 +199,7 @@ impl StreamParser {
             auto_ids: 0,
             templates: Templates::default(),
             pending_bytes: Vec::new(),
+            strict: false,
         }
     }
 
@@ -422,7 +425,7 @@ impl StreamParser {
                     }
                     let json = matches!(c, b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'0'..=b'9')
                         || (c == b'-' && bytes[i + 1].is_ascii_digit());
-                    if json {
+                    if json || self.strict {
                         self.mode = Mode::Json;
                     } else {
                         self.mode = Mode::Prose;
@@ -985,6 +988,34 @@ impl StreamParser {
 enum Step {
     More,
     Done,
+}
+
+/// Parses any JSON text exactly as RFC 8259 defines it (no wrapper stripping), with the
+/// position and path of the first syntax error. Containers may nest 128 deep; numbers beyond
+/// the range of a 64-bit float become `null`; for duplicate keys the first one wins.
+///
+/// # Errors
+/// The syntax error, located.
+///
+/// ```
+/// let err = agentos_blueprint::parse_json("{\"a\": [1, 2,]}").unwrap_err();
+/// assert_eq!((err.line, err.column, err.path.as_str()), (1, 13, "a[2]"));
+/// assert_eq!(agentos_blueprint::parse_json(" [true] ").unwrap(), serde_json::json!([true]));
+/// ```
+pub fn parse_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
+    let mut parser = StreamParser {
+        strict: true,
+        ..StreamParser::quiet(Limits {
+            max_bytes: usize::MAX,
+            ..Limits::default()
+        })
+    };
+    parser.feed(text);
+    parser.end_of_input();
+    match parser.failure.take() {
+        Some(failure) => Err(failure.locate(&LineIndex::new(&parser.buf))),
+        None => Ok(parser.root.take().map_or(serde_json::Value::Null, Node::into_value)),
+    }
 }
 
 impl Frame {
