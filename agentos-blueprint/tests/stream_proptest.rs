@@ -271,8 +271,9 @@ proptest! {
         let ours = parse_json(&text);
         let theirs = serde_json::from_str::<Value>(&text);
         match &theirs {
-            // RFC 8259 grammar allows any exponent; serde_json refuses what overflows an f64.
-            Err(err) if err.to_string().contains("number out of range") => prop_assert!(ours.is_ok()),
+            // RFC 8259 grammar allows any exponent; serde_json stops at what overflows an f64
+            // (so it says nothing about the rest of the text).
+            Err(err) if err.to_string().contains("number out of range") => {}
             _ => prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{:?}: ours {:?} theirs {:?}", text, ours, theirs),
         }
     }
