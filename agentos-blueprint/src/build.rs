@@ -176,7 +176,10 @@ impl<'a> Builder<'a> {
             }
             let key = member.key;
             self.at_key(&key, |b| {
-                b.warn(member.key_start, format!("unknown {what} `{key}`{hint}; it is ignored"));
+                b.warn(
+                    member.key_start,
+                    format!("unknown {what} `{key}`{hint}; it is ignored"),
+                );
             });
         }
     }
@@ -189,7 +192,10 @@ impl<'a> Builder<'a> {
         let NodeValue::Object(members) = root.value else {
             self.error(
                 start,
-                format!("a Blueprint must be a JSON object, found {}", root.type_name()),
+                format!(
+                    "a Blueprint must be a JSON object, found {}",
+                    root.type_name()
+                ),
             );
             return Blueprint::default();
         };
@@ -199,7 +205,11 @@ impl<'a> Builder<'a> {
         let ui = take(&mut slots, "ui");
         let templates = take(&mut slots, "templates");
         let config = take(&mut slots, "config");
-        self.unknown(slots, "top-level key", " (expected app, services, ui, templates, config)");
+        self.unknown(
+            slots,
+            "top-level key",
+            " (expected app, services, ui, templates, config)",
+        );
 
         let top_templates = match templates {
             Some(member) => self.at_key("templates", |b| b.templates_checked(member.node)),
@@ -224,7 +234,10 @@ impl<'a> Builder<'a> {
         let ui = match ui {
             Some(member) => self.at_key("ui", |b| b.ui(member.node, &app)),
             None => {
-                self.warn(start, "no `ui` section; the app has no components".to_owned());
+                self.warn(
+                    start,
+                    "no `ui` section; the app has no components".to_owned(),
+                );
                 Ui {
                     title: app.name.clone(),
                     layout: "vertical".to_owned(),
@@ -239,7 +252,10 @@ impl<'a> Builder<'a> {
                 _ => {
                     b.error(
                         member.node.start,
-                        format!("`config` must be an object, found {}", member.node.type_name()),
+                        format!(
+                            "`config` must be an object, found {}",
+                            member.node.type_name()
+                        ),
                     );
                     Map::new()
                 }
@@ -263,7 +279,10 @@ impl<'a> Builder<'a> {
     fn app_checked(&mut self, node: Node) -> AppInfo {
         let start = node.start;
         let NodeValue::Object(members) = node.value else {
-            self.error(start, format!("`app` must be an object, found {}", node.type_name()));
+            self.error(
+                start,
+                format!("`app` must be an object, found {}", node.type_name()),
+            );
             return AppInfo::default();
         };
         let mut slots = self.slots(members);
@@ -290,7 +309,9 @@ impl<'a> Builder<'a> {
             self.at_key("id", |b| b.error(start, "`app.id` is required".to_owned()));
         }
         if info.name.is_empty() && !has_name {
-            self.at_key("name", |b| b.error(start, "`app.name` is required".to_owned()));
+            self.at_key("name", |b| {
+                b.error(start, "`app.name` is required".to_owned())
+            });
         }
         if info.version.is_empty() {
             info.version = "1.0.0".to_owned();
@@ -337,7 +358,10 @@ impl<'a> Builder<'a> {
                     match item.value {
                         NodeValue::String(text) => out.push(text),
                         _ => self.at_index(index, |b| {
-                            b.error(item.start, format!("expected a string, found {}", item.type_name()));
+                            b.error(
+                                item.start,
+                                format!("expected a string, found {}", item.type_name()),
+                            );
                         }),
                     }
                 }
@@ -346,7 +370,10 @@ impl<'a> Builder<'a> {
             _ => {
                 self.error(
                     node.start,
-                    format!("expected a string or a list of strings, found {}", node.type_name()),
+                    format!(
+                        "expected a string or a list of strings, found {}",
+                        node.type_name()
+                    ),
                 );
                 Vec::new()
             }
@@ -382,7 +409,9 @@ impl<'a> Builder<'a> {
                             self.at_key(&key, |b| {
                                 b.error(
                                     member.node.start,
-                                    format!("template `{key}` must be an object of props, found {found}"),
+                                    format!(
+                                        "template `{key}` must be an object of props, found {found}"
+                                    ),
                                 );
                             });
                         }
@@ -391,7 +420,10 @@ impl<'a> Builder<'a> {
             }
             _ => self.error(
                 node.start,
-                format!("`templates` must be an object of named templates, found {}", node.type_name()),
+                format!(
+                    "`templates` must be an object of named templates, found {}",
+                    node.type_name()
+                ),
             ),
         }
         out
@@ -429,7 +461,11 @@ impl<'a> Builder<'a> {
                     let start = member.node.start;
                     let service = self.at_key(&name.clone(), |b| {
                         let (tools, config) = b.service_body(member.node);
-                        Service { name, tools, config }
+                        Service {
+                            name,
+                            tools,
+                            config,
+                        }
                     });
                     self.check_service_tools(&service, start);
                     out.push(service);
@@ -462,7 +498,10 @@ impl<'a> Builder<'a> {
             _ => {
                 self.error(
                     node.start,
-                    format!("service tools must be a list, \"*\" or an object, found {}", node.type_name()),
+                    format!(
+                        "service tools must be a list, \"*\" or an object, found {}",
+                        node.type_name()
+                    ),
                 );
                 (ServiceTools::All, Map::new())
             }
@@ -489,7 +528,13 @@ impl<'a> Builder<'a> {
         if !unknown.is_empty() {
             let name = service.name.clone();
             self.at_key(&name, |b| {
-                b.warn(offset, format!("service `{name}` lists unknown tools: {}", unknown.join(", ")));
+                b.warn(
+                    offset,
+                    format!(
+                        "service `{name}` lists unknown tools: {}",
+                        unknown.join(", ")
+                    ),
+                );
             });
         }
     }
@@ -497,7 +542,10 @@ impl<'a> Builder<'a> {
     fn ui(&mut self, node: Node, app: &AppInfo) -> Ui {
         let start = node.start;
         let NodeValue::Object(members) = node.value else {
-            self.error(start, format!("`ui` must be an object, found {}", node.type_name()));
+            self.error(
+                start,
+                format!("`ui` must be an object, found {}", node.type_name()),
+            );
             return Ui::default();
         };
         let mut slots = self.slots(members);
@@ -536,7 +584,11 @@ impl<'a> Builder<'a> {
             Some(member) => self.at_key("components", |b| b.components(member.node, 1)),
             None => Vec::new(),
         };
-        self.unknown(slots, "ui field", " (expected title, layout, lifecycle, components, templates)");
+        self.unknown(
+            slots,
+            "ui field",
+            " (expected title, layout, lifecycle, components, templates)",
+        );
         Ui {
             title,
             layout,
@@ -573,17 +625,21 @@ impl<'a> Builder<'a> {
             }
             _ => self.error(
                 node.start,
-                format!("`lifecycle` must map hooks to tools, found {}", node.type_name()),
+                format!(
+                    "`lifecycle` must map hooks to tools, found {}",
+                    node.type_name()
+                ),
             ),
         }
         out
     }
 
     fn check_tool(&mut self, tool: &str, offset: usize) {
-        if let Some(tools) = self.tools {
-            if self.record && !tools.has_tool(tool) {
-                self.error(offset, format!("unknown tool `{tool}`"));
-            }
+        if let Some(tools) = self.tools
+            && self.record
+            && !tools.has_tool(tool)
+        {
+            self.error(offset, format!("unknown tool `{tool}`"));
         }
     }
 
@@ -594,7 +650,8 @@ impl<'a> Builder<'a> {
             NodeValue::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (index, item) in items.into_iter().enumerate() {
-                    if let Some(component) = self.at_index(index, |b| b.component_tree(item, depth)) {
+                    if let Some(component) = self.at_index(index, |b| b.component_tree(item, depth))
+                    {
                         out.push(component);
                     }
                 }
@@ -671,7 +728,9 @@ impl<'a> Builder<'a> {
         let kind_start = kind_member.node.start;
         let kind = self.at_key("type", |b| b.string(kind_member.node, "type"));
         if kind.is_empty() {
-            self.at_key("type", |b| b.error(kind_start, "`type` cannot be empty".to_owned()));
+            self.at_key("type", |b| {
+                b.error(kind_start, "`type` cannot be empty".to_owned())
+            });
             return None;
         }
         let mut parts = Parts::new(kind, kind_start);
@@ -690,7 +749,10 @@ impl<'a> Builder<'a> {
                 NodeValue::Null => {}
                 _ => b.error(
                     member.node.start,
-                    format!("`props` must be an object, found {}", member.node.type_name()),
+                    format!(
+                        "`props` must be an object, found {}",
+                        member.node.type_name()
+                    ),
                 ),
             });
         }
@@ -731,7 +793,10 @@ impl<'a> Builder<'a> {
         let mark = self.path.len();
         push_key(&mut self.path, &header);
         if kind.is_empty() {
-            self.error(first.key_start, format!("`{header}` names no component type; write `type#id`"));
+            self.error(
+                first.key_start,
+                format!("`{header}` names no component type; write `type#id`"),
+            );
             self.path.truncate(mark);
             return None;
         }
@@ -750,7 +815,9 @@ impl<'a> Builder<'a> {
                         "$template" => parts.template = Some(member.node),
                         "$if" => parts.condition = Some(member.node.into_value()),
                         "$for" => parts.repeat = Some(member.node.into_value()),
-                        "on_event" => self.at_key("on_event", |b| b.events_object(member.node, &mut parts)),
+                        "on_event" => {
+                            self.at_key("on_event", |b| b.events_object(member.node, &mut parts))
+                        }
                         "id" if parts.id.is_empty() => {
                             parts.id_start = member.node.start;
                             parts.id = self.at_key("id", |b| b.string(member.node, "id"));
@@ -795,7 +862,9 @@ impl<'a> Builder<'a> {
     fn event(&mut self, event: String, node: Node, parts: &mut Parts) {
         let start = node.start;
         if let Some(binding) = self.binding(node) {
-            parts.events.push((event, binding, start, self.path.clone()));
+            parts
+                .events
+                .push((event, binding, start, self.path.clone()));
         }
     }
 
@@ -823,7 +892,10 @@ impl<'a> Builder<'a> {
                             self.at_key("args", |b| {
                                 b.error(
                                     member.node.start,
-                                    format!("`args` must be an object, found {}", member.node.type_name()),
+                                    format!(
+                                        "`args` must be an object, found {}",
+                                        member.node.type_name()
+                                    ),
                                 );
                             });
                             Map::new()
@@ -844,7 +916,8 @@ impl<'a> Builder<'a> {
             _ => {
                 self.error(
                     node.start,
-                    "an event binding must be a tool name or {\"tool\": …, \"args\": {…}}".to_owned(),
+                    "an event binding must be a tool name or {\"tool\": …, \"args\": {…}}"
+                        .to_owned(),
                 );
                 None
             }
@@ -906,8 +979,12 @@ impl<'a> Builder<'a> {
                         }
                     }
                     None => {
-                        let mut known: Vec<&String> =
-                            self.templates.ui.keys().chain(self.templates.top.keys()).collect();
+                        let mut known: Vec<&String> = self
+                            .templates
+                            .ui
+                            .keys()
+                            .chain(self.templates.top.keys())
+                            .collect();
                         known.dedup();
                         let known: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
                         self.error(
@@ -925,7 +1002,10 @@ impl<'a> Builder<'a> {
                 },
                 _ => self.error(
                     start,
-                    format!("`$template` must be a template name, found {}", template.type_name()),
+                    format!(
+                        "`$template` must be a template name, found {}",
+                        template.type_name()
+                    ),
                 ),
             }
             self.path.truncate(mark);
@@ -958,18 +1038,20 @@ impl<'a> Builder<'a> {
     }
 
     fn check_event(&mut self, kind: &str, written: &str, event: &str, start: usize) {
-        if let Some(spec) = catalog::spec(kind) {
-            if !spec.events.contains(&event) {
-                let emits = if spec.events.is_empty() {
-                    "no events".to_owned()
-                } else {
-                    spec.events.join(", ")
-                };
-                self.warn(
-                    start,
-                    format!("`{written}` does not emit `{event}` (it emits {emits}); the binding never runs"),
-                );
-            }
+        if let Some(spec) = catalog::spec(kind)
+            && !spec.events.contains(&event)
+        {
+            let emits = if spec.events.is_empty() {
+                "no events".to_owned()
+            } else {
+                spec.events.join(", ")
+            };
+            self.warn(
+                start,
+                format!(
+                    "`{written}` does not emit `{event}` (it emits {emits}); the binding never runs"
+                ),
+            );
         }
     }
 
@@ -1013,7 +1095,10 @@ impl<'a> Builder<'a> {
                 ),
                 Some(ty) => {
                     if let Err(expected) = catalog::check(ty, value) {
-                        self.error(offset, format!("`{name}` of `{written}` must be {expected}, found {value}"));
+                        self.error(
+                            offset,
+                            format!("`{name}` of `{written}` must be {expected}, found {value}"),
+                        );
                     }
                 }
             }
@@ -1064,7 +1149,10 @@ impl<'a> Builder<'a> {
                     format!(" (first used at {line}:{column})")
                 })
                 .unwrap_or_default();
-            self.error(offset, format!("duplicate component id `{id}`{at}; ids must be unique"));
+            self.error(
+                offset,
+                format!("duplicate component id `{id}`{at}; ids must be unique"),
+            );
         } else {
             self.ids.insert(id.to_owned(), offset);
         }

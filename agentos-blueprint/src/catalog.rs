@@ -30,9 +30,21 @@ impl ToolCatalog for BTreeSet<String> {
     }
 }
 
-impl ToolCatalog for [&str] {
+impl ToolCatalog for &[&str] {
     fn has_tool(&self, tool: &str) -> bool {
         self.contains(&tool)
+    }
+}
+
+impl<const N: usize> ToolCatalog for [&str; N] {
+    fn has_tool(&self, tool: &str) -> bool {
+        self.contains(&tool)
+    }
+}
+
+impl ToolCatalog for Vec<String> {
+    fn has_tool(&self, tool: &str) -> bool {
+        self.iter().any(|name| name == tool)
     }
 }
 
@@ -104,8 +116,11 @@ const ROUNDED: Ty = Ty::Enum(&["none", "small", "medium", "large", "full"]);
 const FIT: Ty = Ty::Enum(&["cover", "contain", "fill", "none"]);
 
 /// Props every component accepts.
-pub(crate) const COMMON_PROPS: [(&str, Ty); 3] =
-    [("style", Ty::Object), ("className", Ty::Str), ("label", Ty::Str)];
+pub(crate) const COMMON_PROPS: [(&str, Ty); 3] = [
+    ("style", Ty::Object),
+    ("className", Ty::Str),
+    ("label", Ty::Str),
+];
 
 const SPECS: [Spec; 23] = [
     Spec {
@@ -113,7 +128,17 @@ const SPECS: [Spec; 23] = [
         children: false,
         props: &[
             ("text", Ty::Str),
-            ("variant", Ty::Enum(&["default", "primary", "secondary", "danger", "ghost", "outline"])),
+            (
+                "variant",
+                Ty::Enum(&[
+                    "default",
+                    "primary",
+                    "secondary",
+                    "danger",
+                    "ghost",
+                    "outline",
+                ]),
+            ),
             ("size", SIZE),
             ("fullWidth", Ty::Bool),
             ("disabled", Ty::Bool),
@@ -126,10 +151,18 @@ const SPECS: [Spec; 23] = [
         kind: "input",
         children: false,
         props: &[
-            ("type", Ty::Enum(&["text", "password", "email", "number", "tel", "url", "search"])),
+            (
+                "type",
+                Ty::Enum(&[
+                    "text", "password", "email", "number", "tel", "url", "search",
+                ]),
+            ),
             ("placeholder", Ty::Str),
             ("value", Ty::StrOrNum),
-            ("variant", Ty::Enum(&["default", "filled", "outline", "underline"])),
+            (
+                "variant",
+                Ty::Enum(&["default", "filled", "outline", "underline"]),
+            ),
             ("size", SIZE),
             ("error", Ty::Str),
             ("disabled", Ty::Bool),
@@ -143,9 +176,25 @@ const SPECS: [Spec; 23] = [
         children: false,
         props: &[
             ("content", Ty::Str),
-            ("variant", Ty::Enum(&["h1", "h2", "h3", "body", "caption", "label"])),
-            ("weight", Ty::Enum(&["normal", "medium", "semibold", "bold"])),
-            ("color", Ty::Enum(&["primary", "secondary", "accent", "muted", "error", "success"])),
+            (
+                "variant",
+                Ty::Enum(&["h1", "h2", "h3", "body", "caption", "label"]),
+            ),
+            (
+                "weight",
+                Ty::Enum(&["normal", "medium", "semibold", "bold"]),
+            ),
+            (
+                "color",
+                Ty::Enum(&[
+                    "primary",
+                    "secondary",
+                    "accent",
+                    "muted",
+                    "error",
+                    "success",
+                ]),
+            ),
             ("align", Ty::Enum(&["left", "center", "right"])),
         ],
         required: &["content"],
@@ -199,7 +248,10 @@ const SPECS: [Spec; 23] = [
             ("spacing", SPACING),
             ("padding", SPACING),
             ("align", Ty::Enum(&["start", "center", "end", "stretch"])),
-            ("justify", Ty::Enum(&["start", "center", "end", "between", "around"])),
+            (
+                "justify",
+                Ty::Enum(&["start", "center", "end", "between", "around"]),
+            ),
             ("gap", Ty::NonNeg),
             ("role", Ty::Str),
             ("itemHeight", Ty::NonNeg),
@@ -259,7 +311,10 @@ const SPECS: [Spec; 23] = [
             ("disabled", Ty::Bool),
             ("readonly", Ty::Bool),
             ("rows", Ty::AtLeastOne),
-            ("resize", Ty::Enum(&["none", "vertical", "horizontal", "both"])),
+            (
+                "resize",
+                Ty::Enum(&["none", "vertical", "horizontal", "both"]),
+            ),
         ],
         required: &[],
         events: &["change", "focus", "blur"],
@@ -326,7 +381,17 @@ const SPECS: [Spec; 23] = [
         props: &[
             ("text", Ty::Str),
             ("content", Ty::Str),
-            ("variant", Ty::Enum(&["default", "primary", "secondary", "success", "error", "warning"])),
+            (
+                "variant",
+                Ty::Enum(&[
+                    "default",
+                    "primary",
+                    "secondary",
+                    "success",
+                    "error",
+                    "warning",
+                ]),
+            ),
             ("size", SIZE),
         ],
         required: &[],
@@ -355,7 +420,10 @@ const SPECS: [Spec; 23] = [
         props: &[
             ("title", Ty::Str),
             ("open", Ty::Bool),
-            ("size", Ty::Enum(&["small", "medium", "large", "fullscreen"])),
+            (
+                "size",
+                Ty::Enum(&["small", "medium", "large", "fullscreen"]),
+            ),
             ("centered", Ty::Bool),
         ],
         required: &[],
@@ -407,7 +475,10 @@ const SPECS: [Spec; 23] = [
         props: &[
             ("value", Ty::NonNeg),
             ("max", Ty::AtLeastOne),
-            ("variant", Ty::Enum(&["default", "primary", "success", "error"])),
+            (
+                "variant",
+                Ty::Enum(&["default", "primary", "success", "error"]),
+            ),
             ("size", SIZE),
         ],
         required: &["value"],
@@ -505,13 +576,13 @@ fn is_url(url: &str) -> bool {
     url.starts_with('/')
         || url.starts_with("data:")
         || url.starts_with("about:")
-        || url
-            .split_once("://")
-            .is_some_and(|(scheme, rest)| {
-                !scheme.is_empty()
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                    && !rest.is_empty()
-            })
+        || url.split_once("://").is_some_and(|(scheme, rest)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !rest.is_empty()
+        })
 }
 
 /// `"a", "b", "c"` for messages.

@@ -79,7 +79,11 @@ fn unreadable_app(path: PathBuf, category: String, err: &std::io::Error) -> Load
     }
 }
 
-fn collect(dir: &Path, files: &mut Vec<PathBuf>, unreadable: &mut Vec<LoadedApp>) -> std::io::Result<()> {
+fn collect(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    unreadable: &mut Vec<LoadedApp>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();

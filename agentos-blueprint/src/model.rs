@@ -16,15 +16,15 @@ pub struct Blueprint {
     /// Who the app is: id, name and metadata.
     pub app: AppInfo,
     /// Services (tool families) the app uses.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<Service>,
     /// The user interface.
     pub ui: Ui,
     /// Named property sets a component can pull in with `"$template": "<name>"`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, Map<String, Value>>,
     /// Free-form configuration the app's tools may read.
-    #[serde(skip_serializing_if = "Map::is_empty")]
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub config: Map<String, Value>,
 }
 
@@ -55,25 +55,25 @@ pub struct AppInfo {
     /// Display name.
     pub name: String,
     /// One-line description.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// An emoji or short icon text.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub icon: String,
     /// Category used to group apps, e.g. `utilities`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub category: String,
     /// Version string; `1.0.0` when the document has none.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub version: String,
     /// Author name.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub author: String,
     /// Free-form tags.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Requested permissions, e.g. `READ_FILE`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub permissions: Vec<String>,
 }
 
@@ -181,12 +181,12 @@ pub struct Ui {
     /// `vertical` (default) or `horizontal`.
     pub layout: String,
     /// Lifecycle hook name (`on_mount`, `on_unmount`, `on_focus`) to the tools it runs.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub lifecycle: BTreeMap<String, Vec<String>>,
     /// The top-level components, in order.
     pub components: Vec<Component>,
     /// Templates declared inside `ui` (they win over top-level ones of the same name).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, Map<String, Value>>,
 }
 
@@ -206,19 +206,19 @@ pub struct Component {
     /// Unique id within the app; also the component's state key.
     pub id: String,
     /// Type-specific properties.
-    #[serde(skip_serializing_if = "Map::is_empty")]
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub props: Map<String, Value>,
     /// Event name (`click`, `change`, …) to the tool it runs.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub on_event: BTreeMap<String, EventBinding>,
     /// Nested components.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Component>,
     /// Render condition (`$if`), kept as written for the renderer.
-    #[serde(rename = "$if", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "$if", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Value>,
     /// Repetition (`$for`), kept as written for the renderer.
-    #[serde(rename = "$for", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "$for", default, skip_serializing_if = "Option::is_none")]
     pub repeat: Option<Value>,
 }
 

@@ -39,7 +39,9 @@ impl Node {
             NodeValue::Bool(b) => Value::Bool(b),
             NodeValue::Number(n) => Value::Number(n),
             NodeValue::String(s) => Value::String(s),
-            NodeValue::Array(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
+            NodeValue::Array(items) => {
+                Value::Array(items.into_iter().map(Node::into_value).collect())
+            }
             NodeValue::Object(members) => Value::Object(members_into_map(members)),
         }
     }

@@ -36,11 +36,22 @@ pub fn render_diagnostics(file_name: &str, source: &str, diagnostics: &[Diagnost
             let number = diagnostic.line.to_string();
             let gutter = " ".repeat(number.len());
             let _ = writeln!(out, "{gutter} |");
-            let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-            let caret = (diagnostic.column as usize).saturating_sub(1).min(chars.len());
+            let chars: Vec<char> = line
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            let caret = (diagnostic.column as usize)
+                .saturating_sub(1)
+                .min(chars.len());
             // Long lines (minified JSON) are shown as a window around the caret.
-            let from = caret.saturating_sub(WINDOW);
-            let to = (caret + WINDOW).min(chars.len());
+            let (from, to) = if chars.len() <= 2 * WINDOW {
+                (0, chars.len())
+            } else {
+                (
+                    caret.saturating_sub(WINDOW),
+                    (caret + WINDOW).min(chars.len()),
+                )
+            };
             let mut shown: String = chars[from..to].iter().collect();
             let mut width = caret - from;
             if from > 0 {

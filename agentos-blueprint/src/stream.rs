@@ -98,9 +98,19 @@ enum Expect {
 
 #[derive(Debug)]
 enum Partial {
-    Str { start: usize, escaped: bool, key: bool },
-    Num { start: usize, state: Num },
-    Lit { start: usize, word: &'static [u8] },
+    Str {
+        start: usize,
+        escaped: bool,
+        key: bool,
+    },
+    Num {
+        start: usize,
+        state: Num,
+    },
+    Lit {
+        start: usize,
+        word: &'static [u8],
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -147,7 +157,10 @@ struct Frame {
 #[derive(Debug)]
 enum FrameKind {
     Array(Vec<Node>),
-    Object { members: Vec<Member>, key: Option<(String, usize)> },
+    Object {
+        members: Vec<Member>,
+        key: Option<(String, usize)>,
+    },
 }
 
 const SEEN_APP: u8 = 1;
@@ -290,7 +303,11 @@ impl StreamParser {
         let mut sink = Vec::new();
         if !self.pending_bytes.is_empty() {
             let offset = self.buf.len();
-            self.fail(offset, "the input ends inside a UTF-8 character".to_owned(), &mut sink);
+            self.fail(
+                offset,
+                "the input ends inside a UTF-8 character".to_owned(),
+                &mut sink,
+            );
         }
         self.end_of_input();
         let buf = std::mem::take(&mut self.buf);
@@ -332,14 +349,14 @@ impl StreamParser {
                 &mut sink,
             ),
             Mode::Json => {
-                if let Some(Partial::Num { start, state }) = self.partial {
-                    if matches!(state, Num::Zero | Num::Int | Num::Frac | Num::ExpDigits) {
-                        self.partial = None;
-                        let node = self.number(start, end);
-                        self.complete(node, &mut sink);
-                        if self.mode == Mode::After {
-                            return;
-                        }
+                if let Some(Partial::Num { start, state }) = self.partial
+                    && matches!(state, Num::Zero | Num::Int | Num::Frac | Num::ExpDigits)
+                {
+                    self.partial = None;
+                    let node = self.number(start, end);
+                    self.complete(node, &mut sink);
+                    if self.mode == Mode::After {
+                        return;
                     }
                 }
                 let what = match &self.partial {
@@ -395,7 +412,10 @@ impl StreamParser {
         for frame in &self.stack {
             match &frame.kind {
                 FrameKind::Array(items) => push_index(&mut out, items.len()),
-                FrameKind::Object { key: Some((key, _)), .. } => push_key(&mut out, key),
+                FrameKind::Object {
+                    key: Some((key, _)),
+                    ..
+                } => push_key(&mut out, key),
                 FrameKind::Object { .. } => {}
             }
         }
@@ -554,11 +574,21 @@ impl StreamParser {
                             self.close(events);
                         }
                         (_, true) => {
-                            self.buf_fail(bytes, i, "expected `,` or `]` after a list item", events);
+                            self.buf_fail(
+                                bytes,
+                                i,
+                                "expected `,` or `]` after a list item",
+                                events,
+                            );
                             return false;
                         }
                         (_, false) => {
-                            self.buf_fail(bytes, i, "expected `,` or `}` after an object member", events);
+                            self.buf_fail(
+                                bytes,
+                                i,
+                                "expected `,` or `}` after an object member",
+                                events,
+                            );
                             return false;
                         }
                     }
@@ -645,7 +675,11 @@ impl StreamParser {
                 self.pos = i + 1;
             }
             _ => {
-                let what = if c == b']' || c == b'}' {
+                let in_array = matches!(
+                    self.stack.last().map(|frame| &frame.kind),
+                    Some(FrameKind::Array(_))
+                );
+                let what = if (c == b']' || c == b'}') && in_array {
                     "expected a value (trailing commas are not JSON)"
                 } else if c == b'\'' {
                     "expected a value (strings use double quotes)"
@@ -659,7 +693,12 @@ impl StreamParser {
         true
     }
 
-    fn continue_partial(&mut self, partial: Partial, bytes: &[u8], events: &mut Vec<Event>) -> Step {
+    fn continue_partial(
+        &mut self,
+        partial: Partial,
+        bytes: &[u8],
+        events: &mut Vec<Event>,
+    ) -> Step {
         match partial {
             Partial::Str {
                 start,
@@ -670,7 +709,11 @@ impl StreamParser {
                 loop {
                     let Some(&c) = bytes.get(i) else {
                         self.pos = i;
-                        self.partial = Some(Partial::Str { start, escaped, key });
+                        self.partial = Some(Partial::Str {
+                            start,
+                            escaped,
+                            key,
+                        });
                         return Step::More;
                     };
                     match c {
@@ -678,7 +721,11 @@ impl StreamParser {
                         b'\\' => {
                             let Some(&e) = bytes.get(i + 1) else {
                                 self.pos = i;
-                                self.partial = Some(Partial::Str { start, escaped, key });
+                                self.partial = Some(Partial::Str {
+                                    start,
+                                    escaped,
+                                    key,
+                                });
                                 return Step::More;
                             };
                             escaped = true;
@@ -688,14 +735,28 @@ impl StreamParser {
                                     let Some(hex) = bytes.get(i + 2..i + 6) else {
                                         if bytes[i + 2..].iter().all(u8::is_ascii_hexdigit) {
                                             self.pos = i;
-                                            self.partial = Some(Partial::Str { start, escaped, key });
+                                            self.partial = Some(Partial::Str {
+                                                start,
+                                                escaped,
+                                                key,
+                                            });
                                             return Step::More;
                                         }
-                                        self.buf_fail(bytes, i, "invalid `\\u` escape; expected 4 hex digits", events);
+                                        self.buf_fail(
+                                            bytes,
+                                            i,
+                                            "invalid `\\u` escape; expected 4 hex digits",
+                                            events,
+                                        );
                                         return Step::Done;
                                     };
                                     if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                        self.buf_fail(bytes, i, "invalid `\\u` escape; expected 4 hex digits", events);
+                                        self.buf_fail(
+                                            bytes,
+                                            i,
+                                            "invalid `\\u` escape; expected 4 hex digits",
+                                            events,
+                                        );
                                         return Step::Done;
                                     }
                                     i += 6;
@@ -764,7 +825,9 @@ impl StreamParser {
                         (Num::Dot | Num::Frac, b'0'..=b'9') => Some(Num::Frac),
                         (Num::Zero | Num::Int | Num::Frac, b'e' | b'E') => Some(Num::Exp),
                         (Num::Exp, b'+' | b'-') => Some(Num::ExpSign),
-                        (Num::Exp | Num::ExpSign | Num::ExpDigits, b'0'..=b'9') => Some(Num::ExpDigits),
+                        (Num::Exp | Num::ExpSign | Num::ExpDigits, b'0'..=b'9') => {
+                            Some(Num::ExpDigits)
+                        }
                         _ => None,
                     };
                     match next {
@@ -844,7 +907,9 @@ impl StreamParser {
                     severity: Severity::Warning,
                     offset: start,
                     path: self.path_here(),
-                    message: format!("number {text} is out of range for a 64-bit float; it is read as null"),
+                    message: format!(
+                        "number {text} is out of range for a 64-bit float; it is read as null"
+                    ),
                 });
                 NodeValue::Null
             }
@@ -883,11 +948,15 @@ impl StreamParser {
                     (Role::Root, "templates") => claim(SEEN_TEMPLATES, Role::RootTemplates),
                     (Role::Ui, "components") => claim(SEEN_COMPONENTS, Role::ComponentList),
                     (Role::Ui, "templates") => claim(SEEN_TEMPLATES, Role::UiTemplates),
-                    (Role::Component, key) if members.is_empty() && !EXPLICIT_KEYS.contains(&key) => {
+                    (Role::Component, key)
+                        if members.is_empty() && !EXPLICIT_KEYS.contains(&key) =>
+                    {
                         frame.keyed = true;
                         Role::KeyedBody
                     }
-                    (Role::Component, "children") if !frame.keyed => claim(SEEN_CHILDREN, Role::ComponentList),
+                    (Role::Component, "children") if !frame.keyed => {
+                        claim(SEEN_CHILDREN, Role::ComponentList)
+                    }
                     (Role::KeyedBody, "children") => claim(SEEN_CHILDREN, Role::ComponentList),
                     _ => Role::Other,
                 }
@@ -963,7 +1032,10 @@ impl StreamParser {
                         position.push(frame.built);
                     }
                 }
-                FrameKind::Object { key: Some((key, _)), .. } => push_key(&mut path, key),
+                FrameKind::Object {
+                    key: Some((key, _)),
+                    ..
+                } => push_key(&mut path, key),
                 FrameKind::Object { .. } => {}
             }
         }
@@ -1014,7 +1086,10 @@ pub fn parse_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
     parser.end_of_input();
     match parser.failure.take() {
         Some(failure) => Err(failure.locate(&LineIndex::new(&parser.buf))),
-        None => Ok(parser.root.take().map_or(serde_json::Value::Null, Node::into_value)),
+        None => Ok(parser
+            .root
+            .take()
+            .map_or(serde_json::Value::Null, Node::into_value)),
     }
 }
 
@@ -1118,7 +1193,8 @@ fn unescape(raw: &[u8]) -> String {
         let mut tmp = [0u8; 4];
         out.extend_from_slice(ch.unwrap_or('\u{FFFD}').encode_utf8(&mut tmp).as_bytes());
     }
-    String::from_utf8(out).unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+    String::from_utf8(out)
+        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
 }
 
 fn hex4(digits: Option<&[u8]>) -> u32 {

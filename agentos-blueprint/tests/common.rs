@@ -5,13 +5,29 @@ use std::path::{Path, PathBuf};
 
 /// Tools the corpus apps may call.
 pub const TOOLS: &[&str] = &[
-    "ui.set", "ui.get", "ui.append", "ui.clear", "ui.compute", "ui.toggle", "ui.backspace",
-    "storage.get", "storage.set", "storage.list", "storage.remove",
-    "notes.create", "notes.save", "notes.list",
+    "ui.set",
+    "ui.get",
+    "ui.append",
+    "ui.clear",
+    "ui.compute",
+    "ui.toggle",
+    "ui.backspace",
+    "storage.get",
+    "storage.set",
+    "storage.list",
+    "storage.remove",
+    "notes.create",
+    "notes.save",
+    "notes.list",
     "hub.load_apps",
-    "analysis.refresh", "analysis.start_auto_refresh",
-    "system.info", "system.time",
-    "browser.back", "browser.forward", "browser.refresh", "browser.navigate",
+    "analysis.refresh",
+    "analysis.start_auto_refresh",
+    "system.info",
+    "system.time",
+    "browser.back",
+    "browser.forward",
+    "browser.refresh",
+    "browser.navigate",
 ];
 
 /// True for the corpus's tool catalogue (plus every `filesystem.*` and `math.*` tool).
@@ -21,11 +37,18 @@ pub fn known_tool(tool: &str) -> bool {
 
 /// The corpus files of one folder (`ok`, `err`, `stream`), sorted.
 pub fn corpus(folder: &str) -> Vec<(String, PathBuf)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data").join(folder);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test_data")
+        .join(folder);
     let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .map(|path| (path.file_stem().unwrap().to_string_lossy().into_owned(), path))
+        .map(|path| {
+            (
+                path.file_stem().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
         .collect();
     files.sort();
     files

@@ -50,7 +50,9 @@ fn stream_corpus_emits_events_and_matches_the_whole_parse() {
         for (index, chunk) in common::chunks(&text, 7).iter().enumerate() {
             for event in parser.feed(chunk) {
                 match event {
-                    Event::App(app) => writeln!(log, "chunk {index}: app {} ({})", app.id, app.name),
+                    Event::App(app) => {
+                        writeln!(log, "chunk {index}: app {} ({})", app.id, app.name)
+                    }
                     Event::Component {
                         path,
                         position,

@@ -92,44 +92,73 @@ fn templates() -> impl Strategy<Value = BTreeMap<String, Map<String, Value>>> {
 
 fn blueprint() -> impl Strategy<Value = Blueprint> {
     (
-        ("[a-z-]{1,10}", "\\PC{1,10}", "\\PC{0,10}", "[0-9.]{1,5}", prop::collection::vec("\\PC{0,5}", 0..3)),
+        (
+            "[a-z-]{1,10}",
+            "\\PC{1,10}",
+            "\\PC{0,10}",
+            "[0-9.]{1,5}",
+            prop::collection::vec("\\PC{0,5}", 0..3),
+        ),
         prop::collection::vec(service(), 0..3),
-        ("\\PC{1,10}", prop::bool::ANY, prop::collection::btree_map("on_[a-z]{1,6}", prop::collection::vec("[a-z]{1,4}\\.[a-z]{1,4}", 0..3), 0..3)),
+        (
+            "\\PC{1,10}",
+            prop::bool::ANY,
+            prop::collection::btree_map(
+                "on_[a-z]{1,6}",
+                prop::collection::vec("[a-z]{1,4}\\.[a-z]{1,4}", 0..3),
+                0..3,
+            ),
+        ),
         prop::collection::vec(component(), 0..5),
         (templates(), templates(), props()),
     )
-        .prop_map(|((id, name, description, version, tags), services, (title, horizontal, lifecycle), components, (top, ui_templates, config))| Blueprint {
-            app: AppInfo {
-                id,
-                name,
-                description,
-                version,
-                tags,
-                ..AppInfo::default()
-            },
-            services,
-            ui: Ui {
-                title,
-                layout: if horizontal { "horizontal" } else { "vertical" }.to_owned(),
-                lifecycle,
+        .prop_map(
+            |(
+                (id, name, description, version, tags),
+                services,
+                (title, horizontal, lifecycle),
                 components,
-                templates: ui_templates,
+                (top, ui_templates, config),
+            )| Blueprint {
+                app: AppInfo {
+                    id,
+                    name,
+                    description,
+                    version,
+                    tags,
+                    ..AppInfo::default()
+                },
+                services,
+                ui: Ui {
+                    title,
+                    layout: if horizontal { "horizontal" } else { "vertical" }.to_owned(),
+                    lifecycle,
+                    components,
+                    templates: ui_templates,
+                },
+                templates: top,
+                config,
             },
-            templates: top,
-            config,
-        })
+        )
 }
 
 /// A document in mixed forms: keyed components, plain strings, aliases, fences.
 fn mixed_document() -> impl Strategy<Value = String> {
     (blueprint(), any::<u8>(), prop::bool::ANY).prop_map(|(bp, seed, fenced)| {
         let mut value = serde_json::to_value(&bp).unwrap();
-        if let Some(components) = value.pointer_mut("/ui/components").and_then(Value::as_array_mut) {
+        if let Some(components) = value
+            .pointer_mut("/ui/components")
+            .and_then(Value::as_array_mut)
+        {
             for (index, component) in components.iter_mut().enumerate() {
-                if (seed as usize + index) % 3 == 0 {
+                if (seed as usize + index).is_multiple_of(3) {
                     // Keyed form: {"type#id": {props…, "@event": …, "children": […]}}.
                     let object = component.as_object().cloned().unwrap_or_default();
-                    let mut body = object.get("props").and_then(Value::as_object).cloned().unwrap_or_default();
+                    let mut body = object
+                        .get("props")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
                     if let Some(events) = object.get("on_event").and_then(Value::as_object) {
                         for (event, binding) in events {
                             body.insert(format!("@{event}"), binding.clone());
@@ -138,7 +167,11 @@ fn mixed_document() -> impl Strategy<Value = String> {
                     if let Some(children) = object.get("children") {
                         body.insert("children".into(), children.clone());
                     }
-                    let kind = if seed % 2 == 0 { "row" } else { object["type"].as_str().unwrap_or("text") };
+                    let kind = if seed % 2 == 0 {
+                        "row"
+                    } else {
+                        object["type"].as_str().unwrap_or("text")
+                    };
                     let key = format!("{kind}#{}", object["id"].as_str().unwrap_or(""));
                     *component = serde_json::json!({ key: body });
                 } else if (seed as usize + index) % 3 == 1 {
