@@ -50,12 +50,15 @@ fn chunks(text: &str, size: usize) -> Vec<&str> {
 }
 
 fn tools(tool: &str) -> bool {
-    tool.starts_with("analysis.") || tool.starts_with("ui.")
+    ["analysis.", "ui.", "system."]
+        .iter()
+        .any(|prefix| tool.starts_with(prefix))
 }
 
 fn stream(c: &mut Criterion) {
     let doc = document();
-    assert!(agentos_blueprint::parse_with(&doc, &tools).diagnostics.is_empty());
+    let diagnostics = agentos_blueprint::parse_with(&doc, &tools).diagnostics;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
     let pieces = chunks(&doc, 16);
     let mut group = c.benchmark_group("stream_42kb_in_16_byte_chunks");
     group.throughput(Throughput::Bytes(doc.len() as u64));
