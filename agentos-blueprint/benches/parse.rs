@@ -103,9 +103,10 @@ fn whole(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("serde_json_value", doc.len()), |b| {
         b.iter(|| serde_json::from_str::<Value>(std::hint::black_box(&doc)).unwrap())
     });
-    group.bench_function(BenchmarkId::new("agentos_parse_with_tools", doc.len()), |b| {
-        b.iter(|| agentos_blueprint::parse_with(std::hint::black_box(&doc), &tools))
-    });
+    group.bench_function(
+        BenchmarkId::new("agentos_parse_with_tools", doc.len()),
+        |b| b.iter(|| agentos_blueprint::parse_with(std::hint::black_box(&doc), &tools)),
+    );
     group.bench_function(BenchmarkId::new("agentos_parse_json", doc.len()), |b| {
         b.iter(|| agentos_blueprint::parse_json(std::hint::black_box(&doc)).unwrap())
     });

@@ -22,19 +22,53 @@ pub(crate) struct RawDiag {
     pub(crate) offset: usize,
     pub(crate) path: String,
     pub(crate) message: String,
+    /// Where the same thing was first seen (a duplicate id), shown as ` (first used at L:C)`.
+    pub(crate) first_use: Option<usize>,
 }
 
 impl RawDiag {
     pub(crate) fn locate(self, index: &LineIndex<'_>) -> Diagnostic {
         let (line, column) = index.position(self.offset);
+        let mut message = self.message;
+        if let Some(first) = self.first_use {
+            let (first_line, first_column) = index.position(first);
+            message.push_str(&format!(" (first used at {first_line}:{first_column})"));
+        }
         Diagnostic {
             severity: self.severity,
             line,
             column,
             path: self.path,
-            message: self.message,
+            message,
         }
     }
+}
+
+/// A tool name to check once the caller's catalogue is known.
+#[derive(Debug)]
+enum ToolRef {
+    /// An event binding or lifecycle hook: unknown is an error.
+    Call {
+        tool: String,
+        offset: usize,
+        path: String,
+    },
+    /// A service's explicit tool list: unknown ones are a warning.
+    Service {
+        name: String,
+        tools: Vec<String>,
+        offset: usize,
+        path: String,
+    },
+}
+
+/// A `$template` not defined (yet) when its component completed.
+#[derive(Debug)]
+struct PendingTemplate {
+    name: String,
+    offset: usize,
+    path: String,
+    position: Vec<usize>,
 }
 
 /// Template definitions: `ui.templates` wins over top-level `templates`.
@@ -51,17 +85,21 @@ impl Templates {
 }
 
 /// Builds the model from nodes, collecting diagnostics when `record` is on.
-pub(crate) struct Builder<'a> {
+#[derive(Debug)]
+pub(crate) struct Builder {
     pub(crate) diags: Vec<RawDiag>,
     /// Auto ids handed out so far; components without an id get `<type>-<n>` in post-order.
-    pub(crate) auto_ids: usize,
+    auto_ids: usize,
     record: bool,
     limits: Limits,
-    tools: Option<&'a dyn ToolCatalog>,
-    index: Option<&'a LineIndex<'a>>,
-    templates: Templates,
-    path: String,
+    pub(crate) templates: Templates,
+    /// JSON path of the value being built.
+    pub(crate) path: String,
+    /// Canonical position of the component being built by the stream, if any.
+    pub(crate) position: Option<Vec<usize>>,
     ids: HashMap<String, usize>,
+    tool_refs: Vec<ToolRef>,
+    pending: Vec<PendingTemplate>,
 }
 
 /// A member looked up by key: the first occurrence wins, later ones are reported.
@@ -72,28 +110,20 @@ fn take(members: &mut [Option<Member>], key: &str) -> Option<Member> {
         .and_then(Option::take)
 }
 
-impl<'a> Builder<'a> {
-    pub(crate) fn new(
-        limits: Limits,
-        record: bool,
-        tools: Option<&'a dyn ToolCatalog>,
-        index: Option<&'a LineIndex<'a>>,
-    ) -> Builder<'a> {
+impl Builder {
+    pub(crate) fn new(limits: Limits, record: bool) -> Builder {
         Builder {
             diags: Vec::new(),
             auto_ids: 0,
             record,
             limits,
-            tools,
-            index,
             templates: Templates::default(),
             path: String::new(),
+            position: None,
             ids: HashMap::new(),
+            tool_refs: Vec::new(),
+            pending: Vec::new(),
         }
-    }
-
-    pub(crate) fn set_templates(&mut self, templates: Templates) {
-        self.templates = templates;
     }
 
     fn diag(&mut self, severity: Severity, offset: usize, message: String) {
@@ -103,6 +133,7 @@ impl<'a> Builder<'a> {
                 offset,
                 path: self.path.clone(),
                 message,
+                first_use: None,
             });
         }
     }
@@ -157,15 +188,13 @@ impl<'a> Builder<'a> {
         slots
     }
 
-    /// Adds a prop at the current path; the first occurrence of a name wins.
-    fn add_prop(&mut self, parts: &mut Parts, member: Member) {
-        if parts.props.contains_key(&member.key) {
-            return;
+    /// Adds a prop; the first occurrence of a name wins. `in_props` tells whether it was
+    /// written under `props` (explicit form) or beside the component's other fields.
+    fn add_prop(parts: &mut Parts, member: Member, in_props: bool) {
+        if let serde_json::map::Entry::Vacant(slot) = parts.props.entry(member.key) {
+            parts.prop_locs.push((member.node.start, in_props));
+            slot.insert(member.node.into_value());
         }
-        let mut path = self.path.clone();
-        push_key(&mut path, &member.key);
-        parts.prop_locs.push((member.node.start, path));
-        parts.props.insert(member.key, member.node.into_value());
     }
 
     /// Reports the members nobody took as unknown.
@@ -517,25 +546,58 @@ impl<'a> Builder<'a> {
     }
 
     fn check_service_tools(&mut self, service: &Service, offset: usize) {
-        let Some(tools) = self.tools.filter(|_| self.record) else {
+        if !self.record || matches!(service.tools, ServiceTools::All) {
             return;
-        };
-        let unknown: Vec<String> = service
-            .tool_ids()
-            .into_iter()
-            .filter(|tool| !tools.has_tool(tool))
-            .collect();
-        if !unknown.is_empty() {
-            let name = service.name.clone();
-            self.at_key(&name, |b| {
-                b.warn(
+        }
+        let mut path = self.path.clone();
+        push_key(&mut path, &service.name);
+        self.tool_refs.push(ToolRef::Service {
+            name: service.name.clone(),
+            tools: service.tool_ids(),
+            offset,
+            path,
+        });
+    }
+
+    /// Checks every tool name seen against the caller's catalogue.
+    pub(crate) fn check_tools(&mut self, catalogue: &dyn ToolCatalog) {
+        for tool_ref in std::mem::take(&mut self.tool_refs) {
+            match tool_ref {
+                ToolRef::Call { tool, offset, path } => {
+                    if !catalogue.has_tool(&tool) {
+                        self.diags.push(RawDiag {
+                            severity: Severity::Error,
+                            offset,
+                            path,
+                            message: format!("unknown tool `{tool}`"),
+                            first_use: None,
+                        });
+                    }
+                }
+                ToolRef::Service {
+                    name,
+                    tools,
                     offset,
-                    format!(
-                        "service `{name}` lists unknown tools: {}",
-                        unknown.join(", ")
-                    ),
-                );
-            });
+                    path,
+                } => {
+                    let unknown: Vec<String> = tools
+                        .into_iter()
+                        .filter(|tool| !catalogue.has_tool(tool))
+                        .collect();
+                    if !unknown.is_empty() {
+                        self.diags.push(RawDiag {
+                            severity: Severity::Warning,
+                            offset,
+                            path,
+                            message: format!(
+                                "service `{name}` lists unknown tools: {}",
+                                unknown.join(", ")
+                            ),
+                            first_use: None,
+                        });
+                    }
+                }
+            }
         }
     }
 
@@ -635,11 +697,12 @@ impl<'a> Builder<'a> {
     }
 
     fn check_tool(&mut self, tool: &str, offset: usize) {
-        if let Some(tools) = self.tools
-            && self.record
-            && !tools.has_tool(tool)
-        {
-            self.error(offset, format!("unknown tool `{tool}`"));
+        if self.record {
+            self.tool_refs.push(ToolRef::Call {
+                tool: tool.to_owned(),
+                offset,
+                path: self.path.clone(),
+            });
         }
     }
 
@@ -650,6 +713,15 @@ impl<'a> Builder<'a> {
             NodeValue::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (index, item) in items.into_iter().enumerate() {
+                    // Components the stream already built (or rejected) as they completed.
+                    match item.value {
+                        NodeValue::Built(component) => {
+                            out.push(*component);
+                            continue;
+                        }
+                        NodeValue::Dropped => continue,
+                        _ => {}
+                    }
                     if let Some(component) = self.at_index(index, |b| b.component_tree(item, depth))
                     {
                         out.push(component);
@@ -743,7 +815,7 @@ impl<'a> Builder<'a> {
             self.at_key("props", |b| match member.node.value {
                 NodeValue::Object(props) => {
                     for prop in b.slots(props).into_iter().flatten() {
-                        b.add_prop(&mut parts, prop);
+                        Builder::add_prop(&mut parts, prop, true);
                     }
                 }
                 NodeValue::Null => {}
@@ -757,7 +829,7 @@ impl<'a> Builder<'a> {
             });
         }
         if let Some(member) = take(&mut slots, "style") {
-            self.add_prop(&mut parts, member);
+            Builder::add_prop(&mut parts, member, false);
         }
         if let Some(member) = take(&mut slots, "on_event") {
             self.at_key("on_event", |b| b.events_object(member.node, &mut parts));
@@ -827,7 +899,7 @@ impl<'a> Builder<'a> {
                             let key = member.key.clone();
                             self.at_key(&key, |b| b.event(event, member.node, &mut parts));
                         }
-                        _ => self.add_prop(&mut parts, member),
+                        _ => Builder::add_prop(&mut parts, member, false),
                     }
                 }
             }
@@ -958,6 +1030,7 @@ impl<'a> Builder<'a> {
             self.path = mark;
             events.entry(event).or_insert(binding);
         }
+        let mut template_pending = false;
         if let Some(template) = parts.template.take() {
             let start = template.start;
             let mark = self.path.len();
@@ -977,6 +1050,16 @@ impl<'a> Builder<'a> {
                                 props.insert(key, value);
                             }
                         }
+                    }
+                    None if self.position.is_some() && self.record => {
+                        // It may be defined later in the document: resolved at the end.
+                        self.pending.push(PendingTemplate {
+                            name,
+                            offset: start,
+                            path: self.path.clone(),
+                            position: self.position.clone().unwrap_or_default(),
+                        });
+                        template_pending = true;
                     }
                     None => {
                         let mut known: Vec<&String> = self
@@ -1021,6 +1104,9 @@ impl<'a> Builder<'a> {
         }
         if self.record {
             self.check_component(&kind, &written, &props, own_props, &parts, &children);
+            if !template_pending {
+                self.check_required(&kind, &written, &props, parts.kind_start);
+            }
             self.check_id(&id, parts.id_start);
         }
         if let Some(mark) = parts.path_mark {
@@ -1076,41 +1162,36 @@ impl<'a> Builder<'a> {
             return;
         };
         for (index, (name, value)) in props.iter().enumerate() {
-            // Own props point at their value; template and alias props at what brought them in.
-            let (offset, prop_path) = if index < own_props {
-                let (offset, ref path) = parts.prop_locs[index];
-                (offset, Some(path.clone()))
-            } else {
-                (parts.kind_start, None)
-            };
-            let here = prop_path.unwrap_or_else(|| self.path.clone());
-            let mark = std::mem::replace(&mut self.path, here);
-            match spec.prop(name) {
-                None => self.warn(
-                    offset,
+            let problem = match spec.prop(name) {
+                None => (
+                    Severity::Warning,
                     format!(
                         "unknown prop `{name}` for `{written}`; it accepts {}",
                         spec.prop_names()
                     ),
                 ),
-                Some(ty) => {
-                    if let Err(expected) = catalog::check(ty, value) {
-                        self.error(
-                            offset,
-                            format!("`{name}` of `{written}` must be {expected}, found {value}"),
-                        );
+                Some(ty) => match catalog::check(ty, value) {
+                    Ok(()) => continue,
+                    Err(expected) => (
+                        Severity::Error,
+                        format!("`{name}` of `{written}` must be {expected}, found {value}"),
+                    ),
+                },
+            };
+            // Own props point at their value; template and alias props at the component.
+            let mark = self.path.len();
+            let offset = match parts.prop_locs.get(index).filter(|_| index < own_props) {
+                Some(&(offset, in_props)) => {
+                    if in_props {
+                        push_key(&mut self.path, "props");
                     }
+                    push_key(&mut self.path, name);
+                    offset
                 }
-            }
-            self.path = mark;
-        }
-        for required in spec.required {
-            if !props.contains_key(*required) {
-                self.error(
-                    parts.kind_start,
-                    format!("`{written}` needs the prop `{required}`"),
-                );
-            }
+                None => parts.kind_start,
+            };
+            self.diag(problem.0, offset, problem.1);
+            self.path.truncate(mark);
         }
         if !children.is_empty() && !spec.children {
             let offset = parts.children_start.unwrap_or(parts.kind_start);
@@ -1137,22 +1218,91 @@ impl<'a> Builder<'a> {
         }
     }
 
+    fn check_required(
+        &mut self,
+        kind: &str,
+        written: &str,
+        props: &Map<String, Value>,
+        offset: usize,
+    ) {
+        let Some(spec) = catalog::spec(kind) else {
+            return;
+        };
+        for required in spec.required {
+            if !props.contains_key(*required) {
+                self.error(offset, format!("`{written}` needs the prop `{required}`"));
+            }
+        }
+    }
+
+    /// Applies templates that were defined after the components using them; reports those
+    /// never defined.
+    pub(crate) fn resolve_pending(&mut self, blueprint: &mut Blueprint) {
+        for pending in std::mem::take(&mut self.pending) {
+            let mark = std::mem::replace(&mut self.path, pending.path);
+            let Some(component) = component_at(&mut blueprint.ui.components, &pending.position)
+            else {
+                self.path = mark;
+                continue;
+            };
+            match self.templates.get(&pending.name).cloned() {
+                Some(body) => {
+                    for (key, value) in body {
+                        if let Some(event) = key.strip_prefix('@') {
+                            if !component.on_event.contains_key(event) {
+                                let node = value_node(value, pending.offset);
+                                if let Some(binding) = self.binding(node) {
+                                    component.on_event.insert(event.to_owned(), binding);
+                                }
+                            }
+                        } else if !component.props.contains_key(&key) {
+                            if let Some(spec) = catalog::spec(&component.kind) {
+                                match spec.prop(&key).map(|ty| catalog::check(ty, &value)) {
+                                    None => self.warn(
+                                        pending.offset,
+                                        format!(
+                                            "unknown prop `{key}` for `{}` from template `{}`",
+                                            component.kind, pending.name
+                                        ),
+                                    ),
+                                    Some(Err(expected)) => self.error(
+                                        pending.offset,
+                                        format!(
+                                            "`{key}` of `{}` must be {expected}, found {value}",
+                                            component.kind
+                                        ),
+                                    ),
+                                    Some(Ok(())) => {}
+                                }
+                            }
+                            component.props.insert(key, value);
+                        }
+                    }
+                }
+                None => self.error(
+                    pending.offset,
+                    format!("unknown template `{}`", pending.name),
+                ),
+            }
+            let kind = component.kind.clone();
+            let props = component.props.clone();
+            self.check_required(&kind, &kind, &props, pending.offset);
+            self.path = mark;
+        }
+    }
+
     fn check_id(&mut self, id: &str, offset: usize) {
         if !self.record {
             return;
         }
         if let Some(first) = self.ids.get(id).copied() {
-            let at = self
-                .index
-                .map(|index| {
-                    let (line, column) = index.position(first);
-                    format!(" (first used at {line}:{column})")
-                })
-                .unwrap_or_default();
-            self.error(
+            self.diags.push(RawDiag {
+                severity: Severity::Error,
                 offset,
-                format!("duplicate component id `{id}`{at}; ids must be unique"),
-            );
+                path: self.path.clone(),
+                message: format!("duplicate component id `{id}`; ids must be unique"),
+                first_use: Some(first),
+            });
         } else {
             self.ids.insert(id.to_owned(), offset);
         }
@@ -1162,6 +1312,20 @@ impl<'a> Builder<'a> {
         let id = format!("{kind}-{}", self.auto_ids);
         self.auto_ids += 1;
         id
+    }
+}
+
+/// The component at a canonical position (indices into `components`, then `children`).
+fn component_at<'c>(
+    components: &'c mut [Component],
+    position: &[usize],
+) -> Option<&'c mut Component> {
+    let (first, rest) = position.split_first()?;
+    let component = components.get_mut(*first)?;
+    if rest.is_empty() {
+        Some(component)
+    } else {
+        component_at(&mut component.children, rest)
     }
 }
 
@@ -1195,8 +1359,8 @@ struct Parts {
     id: String,
     id_start: usize,
     props: Map<String, Value>,
-    /// Offset and path of each own prop, in `props` order.
-    prop_locs: Vec<(usize, String)>,
+    /// Offset of each own prop, in `props` order, and whether it sits under `props`.
+    prop_locs: Vec<(usize, bool)>,
     events: Vec<(String, EventBinding, usize, String)>,
     template: Option<Node>,
     condition: Option<Value>,

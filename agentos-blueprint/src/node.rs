@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Number, Value};
 
+use crate::model::Component;
+
 /// A parsed JSON value with the byte offset where it starts.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
@@ -20,6 +22,10 @@ pub(crate) enum NodeValue {
     String(String),
     Array(Vec<Node>),
     Object(Vec<Member>),
+    /// A component the stream built when it completed (its raw form is gone).
+    Built(Box<Component>),
+    /// A value in a component list that is not a component (already reported).
+    Dropped,
 }
 
 /// One `"key": value` pair of an object, in document order.
@@ -43,6 +49,8 @@ impl Node {
                 Value::Array(items.into_iter().map(Node::into_value).collect())
             }
             NodeValue::Object(members) => Value::Object(members_into_map(members)),
+            NodeValue::Built(component) => serde_json::to_value(*component).unwrap_or(Value::Null),
+            NodeValue::Dropped => Value::Null,
         }
     }
 
@@ -55,6 +63,8 @@ impl Node {
             NodeValue::String(_) => "a string",
             NodeValue::Array(_) => "a list",
             NodeValue::Object(_) => "an object",
+            NodeValue::Built(_) => "a component",
+            NodeValue::Dropped => "an invalid component",
         }
     }
 }
@@ -63,8 +73,8 @@ impl Node {
 pub(crate) fn members_into_map(members: Vec<Member>) -> Map<String, Value> {
     let mut map = Map::with_capacity(members.len());
     for member in members {
-        if !map.contains_key(&member.key) {
-            map.insert(member.key, member.node.into_value());
+        if let serde_json::map::Entry::Vacant(slot) = map.entry(member.key) {
+            slot.insert(member.node.into_value());
         }
     }
     map

@@ -6,7 +6,7 @@
 //! when events are on, builds each component the moment its closing bracket arrives.
 
 use crate::{
-    build::{Builder, RawDiag, Templates},
+    build::{Builder, RawDiag},
     catalog::ToolCatalog,
     diagnostic::{Diagnostic, Severity},
     model::{AppInfo, Component},
@@ -67,8 +67,8 @@ pub struct StreamParser {
     notes: Vec<RawDiag>,
     limits: Limits,
     emit: bool,
-    auto_ids: usize,
-    templates: Templates,
+    /// Builds each component as it completes; it keeps auto ids, seen ids and templates.
+    builder: Builder,
     pending_bytes: Vec<u8>,
     /// Plain JSON: no wrapper stripping.
     strict: bool,
@@ -144,8 +144,6 @@ struct Frame {
     start: usize,
     kind: FrameKind,
     role: Role,
-    /// Auto-id counter when this component began.
-    auto_base: usize,
     /// Components built so far in this list (their canonical index).
     built: usize,
     /// Keys already given a role, so duplicates (ignored by the builder) get none.
@@ -207,10 +205,9 @@ impl StreamParser {
             root: None,
             failure: None,
             notes: Vec::new(),
-            limits,
+            limits: limits.clone(),
             emit: true,
-            auto_ids: 0,
-            templates: Templates::default(),
+            builder: Builder::new(limits.clone(), true),
             pending_bytes: Vec::new(),
             strict: false,
         }
@@ -313,9 +310,16 @@ impl StreamParser {
         let buf = std::mem::take(&mut self.buf);
         let index = LineIndex::new(&buf);
         let syntax_ok = self.failure.is_none();
-        let mut builder = Builder::new(self.limits.clone(), syntax_ok, tools, Some(&index));
         let root = self.close_all();
-        let blueprint = builder.blueprint(root);
+        let mut builder =
+            std::mem::replace(&mut self.builder, Builder::new(self.limits.clone(), false));
+        builder.position = None;
+        builder.path.clear();
+        let mut blueprint = builder.blueprint(root);
+        builder.resolve_pending(&mut blueprint);
+        if let Some(tools) = tools {
+            builder.check_tools(tools);
+        }
         let mut raw: Vec<RawDiag> = self.notes;
         raw.extend(self.failure);
         if syntax_ok {
@@ -398,6 +402,7 @@ impl StreamParser {
             offset,
             path: self.path_here(),
             message,
+            first_use: None,
         };
         if self.emit {
             let index = LineIndex::new(&self.buf);
@@ -629,7 +634,6 @@ impl StreamParser {
                     start: i,
                     kind,
                     role,
-                    auto_base: self.auto_ids,
                     built: 0,
                     seen: 0,
                     keyed: false,
@@ -910,6 +914,7 @@ impl StreamParser {
                     message: format!(
                         "number {text} is out of range for a 64-bit float; it is read as null"
                     ),
+                    first_use: None,
                 });
                 NodeValue::Null
             }
@@ -919,6 +924,9 @@ impl StreamParser {
 
     /// The role of the value about to start, from the open container and its current key.
     fn child_role(&mut self) -> Role {
+        if self.strict {
+            return Role::Other;
+        }
         let Some(frame) = self.stack.last_mut() else {
             return Role::Root;
         };
@@ -972,16 +980,12 @@ impl StreamParser {
             return;
         }
         self.expect = Expect::CommaOrClose;
-        if self.emit {
-            // Scalars take their role now; containers took theirs when they opened.
-            if let NodeValue::String(_) = node.value {
-                let role = self.child_role();
-                if role == Role::Component {
-                    let base = self.auto_ids;
-                    self.component_done(&node, base, events);
-                }
-            }
-        }
+        // Scalars take their role now; containers took theirs when they opened.
+        let node = if self.child_role() == Role::Component {
+            self.component_done(node, events)
+        } else {
+            node
+        };
         if let Some(parent) = self.stack.last_mut() {
             parent.push(node);
         }
@@ -992,19 +996,16 @@ impl StreamParser {
             return;
         };
         let role = frame.role;
-        let base = frame.auto_base;
-        let node = frame.into_node();
-        if self.emit {
-            match role {
-                Role::Component => self.component_done(&node, base, events),
-                Role::App => {
-                    let mut builder = Builder::new(self.limits.clone(), false, None, None);
-                    events.push(Event::App(builder.app_info(node.clone())));
-                }
-                Role::RootTemplates => self.templates.top = Builder::templates_of(&node),
-                Role::UiTemplates => self.templates.ui = Builder::templates_of(&node),
-                _ => {}
+        let mut node = frame.into_node();
+        match role {
+            Role::Component => node = self.component_done(node, events),
+            Role::App if self.emit => {
+                let mut builder = Builder::new(self.limits.clone(), false);
+                events.push(Event::App(builder.app_info(node.clone())));
             }
+            Role::RootTemplates => self.builder.templates.top = Builder::templates_of(&node),
+            Role::UiTemplates => self.builder.templates.ui = Builder::templates_of(&node),
+            _ => {}
         }
         if self.stack.is_empty() {
             self.root = Some(node);
@@ -1021,7 +1022,9 @@ impl StreamParser {
         }
     }
 
-    fn component_done(&mut self, node: &Node, base: usize, events: &mut Vec<Event>) {
+    /// Builds (and validates) a component the moment it completes; its node is replaced by
+    /// the built component, so nothing is built twice and the final parse only assembles.
+    fn component_done(&mut self, node: Node, events: &mut Vec<Event>) -> Node {
         let mut path = String::new();
         let mut position = Vec::new();
         for frame in &self.stack {
@@ -1039,20 +1042,33 @@ impl StreamParser {
                 FrameKind::Object { .. } => {}
             }
         }
-        let mut builder = Builder::new(self.limits.clone(), false, None, None);
-        builder.auto_ids = base;
-        builder.set_templates(self.templates.clone());
-        let built = builder.component_tree(node.clone(), position.len());
-        self.auto_ids = builder.auto_ids;
-        if let Some(component) = built {
-            if let Some(list) = self.stack.last_mut() {
-                list.built += 1;
+        let start = node.start;
+        let depth = position.len();
+        self.builder.path.clone_from(&path);
+        self.builder.position = Some(position);
+        let built = self.builder.component_tree(node, depth);
+        let position = self.builder.position.take().unwrap_or_default();
+        match built {
+            Some(component) => {
+                if let Some(list) = self.stack.last_mut() {
+                    list.built += 1;
+                }
+                if self.emit {
+                    events.push(Event::Component {
+                        path,
+                        position,
+                        component: component.clone(),
+                    });
+                }
+                Node {
+                    start,
+                    value: NodeValue::Built(Box::new(component)),
+                }
             }
-            events.push(Event::Component {
-                path,
-                position,
-                component,
-            });
+            None => Node {
+                start,
+                value: NodeValue::Dropped,
+            },
         }
     }
 }

@@ -235,3 +235,37 @@ fn llm_wrappers_are_stripped() {
         "no JSON object found; a Blueprint starts with `{`"
     );
 }
+
+#[test]
+fn templates_defined_after_their_use_are_applied_at_the_end() {
+    let parsed = parse(
+        r#"{"app": {"id": "a", "name": "A"},
+            "ui": {"components": [{"text#t": {"$template": "heading"}}, {"text#u": {"$template": "missing"}}],
+                   "templates": {"heading": {"content": "Title", "variant": "h1", "colour": "red"}}}}"#,
+    );
+    let t = &parsed.blueprint.ui.components[0];
+    assert_eq!(t.props["content"], "Title");
+    assert_eq!(t.props["variant"], "h1");
+    let messages: Vec<(String, String)> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.clone(), d.message.clone()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                r#"ui.components[0]["text#t"].$template"#.to_owned(),
+                "unknown prop `colour` for `text` from template `heading`".to_owned()
+            ),
+            (
+                r#"ui.components[1]["text#u"].$template"#.to_owned(),
+                "unknown template `missing`".to_owned()
+            ),
+            (
+                r#"ui.components[1]["text#u"].$template"#.to_owned(),
+                "`text` needs the prop `content`".to_owned()
+            ),
+        ]
+    );
+}
