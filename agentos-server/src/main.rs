@@ -1,4 +1,5 @@
 //! The `agentos` binary: serves the AgentOS HTTP/WebSocket API and hosts its command-line tools.
+#![allow(clippy::print_stdout)] // a command-line program: stdout is its output.
 
 mod cli;
 

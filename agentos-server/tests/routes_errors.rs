@@ -58,6 +58,18 @@ async fn invalid_blueprints_are_400_with_location() {
         "{body}"
     );
 
+    let unknown_tool = json!({"blueprint": {"app": {"id": "t", "name": "T"}, "ui": {"components": [
+        {"type": "button", "id": "bad", "on_event": {"click": "no.such"}}]}}});
+    let (status, body) = call("POST", "/apps", Some(unknown_tool)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown tool `no.such`"),
+        "{body}"
+    );
+
     let (status, body) = call("POST", "/apps", Some(json!({"nothing": 1}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -86,7 +98,6 @@ async fn launched_app_events_and_their_errors() {
     let app = router(ServerState::offline());
     let blueprint = json!({"app": {"id": "t", "name": "T"}, "ui": {"components": [
         {"type": "input", "id": "display", "props": {"value": "0"}},
-        {"type": "button", "id": "bad", "on_event": {"click": "no.such"}},
         {"type": "button", "id": "nine", "props": {"text": "9"}, "on_event": {"click": "ui.append"}}
     ]}});
     let (status, body) = call_with(
@@ -113,11 +124,11 @@ async fn launched_app_events_and_their_errors() {
         app.clone(),
         "POST",
         &format!("/apps/{id}/events"),
-        Some(json!({"component_id": "bad", "event": "click"})),
+        Some(json!({"component_id": "nine", "event": "hover"})),
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "unknown tool `no.such`");
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("no binding for event `hover`"), "{body}");
 
     let (status, _) = call_with(
         app.clone(),

@@ -1,5 +1,6 @@
-//! Command-line interface of the `agentos` binary: `serve` (the default) and `generate`.
+//! Command-line interface of the `agentos` binary: `serve` (the default), `check` and `generate`.
 
+mod check;
 mod generate;
 mod serve;
 
@@ -26,6 +27,8 @@ pub(crate) struct Cli {
 enum Command {
     /// Serve the HTTP/WebSocket API (the default when no command is given).
     Serve(serve::ServeArgs),
+    /// Validate Blueprint files and print diagnostics like a compiler (exit code 1 on errors).
+    Check(check::CheckArgs),
     /// Generate an app from a request: progress on stderr, the Blueprint on stdout.
     Generate(generate::GenerateArgs),
 }
@@ -35,6 +38,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => serve::run(cli.serve).await,
         Some(Command::Serve(args)) => serve::run(args).await,
+        Some(Command::Check(args)) => check::run(args),
         Some(Command::Generate(args)) => generate::run(args).await,
     }
 }
