@@ -27,8 +27,8 @@ pub struct ServerConfig {
 pub struct ServerState {
     /// Runs launched apps.
     pub runtime: Runtime,
-    /// Turns requests into Blueprints.
-    pub generator: Generator,
+    /// Turns requests into Blueprints (shared: cloning the state must stay cheap).
+    pub generator: Arc<Generator>,
     /// Token and rate limit.
     pub config: Arc<ServerConfig>,
     pub(crate) limiter: SharedLimiter,
@@ -61,7 +61,7 @@ impl ServerState {
     fn with_kernel(kernel: Kernel, config: ServerConfig) -> ServerState {
         ServerState {
             runtime: Runtime::new(kernel, Registry::builtin()),
-            generator: Generator::offline(),
+            generator: Arc::new(Generator::offline()),
             config: Arc::new(config),
             limiter: SharedLimiter::default(),
         }
