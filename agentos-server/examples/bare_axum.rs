@@ -12,7 +12,10 @@ async fn main() -> std::io::Result<()> {
         .nth(1)
         .and_then(|port| port.parse().ok())
         .unwrap_or(8001);
-    let app = Router::new().route("/health", get(|| async { Json(json!({"status": "healthy"})) }));
+    let app = Router::new().route(
+        "/health",
+        get(|| async { Json(json!({"status": "healthy"})) }),
+    );
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     axum::serve(listener, app).await
 }

@@ -128,7 +128,13 @@ async fn launched_app_events_and_their_errors() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"].as_str().unwrap().contains("no binding for event `hover`"), "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("no binding for event `hover`"),
+        "{body}"
+    );
 
     let (status, _) = call_with(
         app.clone(),
