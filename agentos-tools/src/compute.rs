@@ -65,7 +65,11 @@ impl Parser<'_> {
     }
 
     fn skip_spaces(&mut self) {
-        while self.chars.get(self.position).is_some_and(|c| c.is_whitespace()) {
+        while self
+            .chars
+            .get(self.position)
+            .is_some_and(|c| c.is_whitespace())
+        {
             self.position += 1;
         }
     }
@@ -196,7 +200,11 @@ impl Parser<'_> {
                 .is_some_and(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
         {
             self.position += 2;
-            while self.chars.get(self.position).is_some_and(char::is_ascii_digit) {
+            while self
+                .chars
+                .get(self.position)
+                .is_some_and(char::is_ascii_digit)
+            {
                 self.position += 1;
             }
         }
@@ -209,7 +217,11 @@ impl Parser<'_> {
 
     fn name(&mut self) -> Result<f64> {
         let start = self.position;
-        while self.chars.get(self.position).is_some_and(|c| c.is_alphanumeric()) {
+        while self
+            .chars
+            .get(self.position)
+            .is_some_and(|c| c.is_alphanumeric())
+        {
             self.position += 1;
         }
         let name: String = self.chars[start..self.position].iter().collect();
@@ -275,8 +287,13 @@ mod tests {
     #[test]
     fn garbage_and_division_by_zero_are_errors_with_positions() {
         let err = evaluate("1/0").unwrap_err();
-        assert_eq!(err.to_string(), "cannot evaluate `1/0` at character 2: division by zero");
-        for bad in ["", "7+", "(1", "1)", "alert(1)", "1..2", "2**", "sqrt 4", "×", "1 2"] {
+        assert_eq!(
+            err.to_string(),
+            "cannot evaluate `1/0` at character 2: division by zero"
+        );
+        for bad in [
+            "", "7+", "(1", "1)", "alert(1)", "1..2", "2**", "sqrt 4", "×", "1 2",
+        ] {
             assert!(evaluate(bad).is_err(), "{bad:?} should be an error");
         }
         assert!(evaluate(&"(".repeat(10_000)).is_err());

@@ -29,7 +29,8 @@ impl Tool for ListTool {
         for param in ["list", "input", "item_id"] {
             check_text_arg(&self.spec.name, args, param)?;
         }
-        let list = arg_text(args, "list").map_or_else(|| DEFAULT_LIST.to_owned(), |l| l.into_owned());
+        let list =
+            arg_text(args, "list").map_or_else(|| DEFAULT_LIST.to_owned(), |l| l.into_owned());
         (self.run)(cx, &list, args)
     }
 }
@@ -37,10 +38,26 @@ impl Tool for ListTool {
 /// Registers the `ui.list.*` tools in `registry`.
 pub(crate) fn register(registry: &mut Registry) {
     let tools: [(&str, &str, ListFn); 4] = [
-        ("ui.list.add", "Adds an item with `text`, or the text of the `input` component (default task-input, then cleared), to `list`.", add),
-        ("ui.list.remove", "Removes the item `item_id` (or the event's `value`) from `list`.", remove),
-        ("ui.list.toggle", "Flips `done` on the item `item_id` (or the event's `value`) of `list`.", toggle),
-        ("ui.list.clear", "Removes every item of `list` (or only the done ones with `done_only`).", clear),
+        (
+            "ui.list.add",
+            "Adds an item with `item` (or `text` in a direct call), or the text of the `input` component (default task-input, then cleared), to `list`.",
+            add,
+        ),
+        (
+            "ui.list.remove",
+            "Removes the item `item_id` (or the event's `value`) from `list`.",
+            remove,
+        ),
+        (
+            "ui.list.toggle",
+            "Flips `done` on the item `item_id` (or the event's `value`) of `list`.",
+            toggle,
+        ),
+        (
+            "ui.list.clear",
+            "Removes every item of `list` (or only the done ones with `done_only`).",
+            clear,
+        ),
     ];
     for (name, description, run) in tools {
         registry.register(ListTool {
@@ -48,10 +65,11 @@ pub(crate) fn register(registry: &mut Registry) {
                 name: name.to_owned(),
                 description: description.to_owned(),
                 params: json!({"type": "object", "properties": {
-                    "list": {"type": "string"}, "input": {"type": "string"}, "text": {"type": "string"},
-                    "item_id": {"type": "string"}, "done_only": {"type": "boolean"}
+                    "list": {"type": "string"}, "input": {"type": "string"}, "text": {"type": ["string", "number"]},
+                    "item_id": {"type": ["string", "number"]}, "item": {"type": "string"}, "done_only": {"type": "boolean"}
                 }}),
                 capabilities: Vec::new(),
+                timeout: None,
             },
             run,
         });
@@ -77,8 +95,18 @@ fn item_id(tool: &str, args: &Map<String, Value>) -> Result<String> {
 }
 
 fn add(cx: &mut ToolCx<'_>, list: &str, args: &Map<String, Value>) -> Result<Value> {
-    let input = arg_text(args, "input").map_or_else(|| DEFAULT_INPUT.to_owned(), |i| i.into_owned());
-    let (text, from_input) = match args.get("text").and_then(Value::as_str) {
+    let input =
+        arg_text(args, "input").map_or_else(|| DEFAULT_INPUT.to_owned(), |i| i.into_owned());
+    // `text` filled in from a clicked button is its label, not the item: from an event, only
+    // an explicit `item` counts; direct calls may pass `text`.
+    let explicit = args.get("item").or_else(|| {
+        if args.contains_key("component_id") {
+            None
+        } else {
+            args.get("text")
+        }
+    });
+    let (text, from_input) = match explicit.and_then(Value::as_str) {
         Some(text) => (text.to_owned(), false),
         None => (cx.state.text(&input, ""), true),
     };
@@ -89,7 +117,13 @@ fn add(cx: &mut ToolCx<'_>, list: &str, args: &Map<String, Value>) -> Result<Val
     let mut items = items(cx, list);
     let next_id = items
         .iter()
-        .filter_map(|item| item.get("id")?.as_str()?.strip_prefix("item-")?.parse::<u64>().ok())
+        .filter_map(|item| {
+            item.get("id")?
+                .as_str()?
+                .strip_prefix("item-")?
+                .parse::<u64>()
+                .ok()
+        })
         .max()
         .map_or(1, |max| max + 1);
     let item = json!({"id": format!("item-{next_id}"), "text": text, "done": false});
@@ -127,7 +161,10 @@ fn toggle(cx: &mut ToolCx<'_>, list: &str, args: &Map<String, Value>) -> Result<
 }
 
 fn clear(cx: &mut ToolCx<'_>, list: &str, args: &Map<String, Value>) -> Result<Value> {
-    let done_only = args.get("done_only").and_then(Value::as_bool).unwrap_or(false);
+    let done_only = args
+        .get("done_only")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let mut items = items(cx, list);
     let before = items.len();
     if done_only {
@@ -150,7 +187,7 @@ mod tests {
     fn call(state: &mut State, tool: &str, args: Value) -> Result<Value> {
         let kernel = Kernel::new();
         let pid = kernel.create_process("test", CapabilitySet::new());
-        let mut cx = ToolCx { app_id: AppId::new(), pid, kernel: &kernel, state };
+        let mut cx = ToolCx::new(AppId::new(), pid, &kernel, state);
         Registry::builtin().call(tool, &mut cx, args.as_object().unwrap())
     }
 
@@ -159,15 +196,34 @@ mod tests {
         let mut state = State::default();
         state.set("task-input", json!("  buy milk "));
         let item = call(&mut state, "ui.list.add", json!({})).unwrap();
-        assert_eq!(item, json!({"id": "item-1", "text": "buy milk", "done": false}));
+        assert_eq!(
+            item,
+            json!({"id": "item-1", "text": "buy milk", "done": false})
+        );
         assert_eq!(state.get("task-input"), Some(&json!("")));
-        assert_eq!(call(&mut state, "ui.list.add", json!({})).unwrap(), Value::Null, "empty input adds nothing");
+        assert_eq!(
+            call(&mut state, "ui.list.add", json!({})).unwrap(),
+            Value::Null,
+            "empty input adds nothing"
+        );
         call(&mut state, "ui.list.add", json!({"text": "walk"})).unwrap();
-        assert_eq!(call(&mut state, "ui.list.toggle", json!({"item_id": "item-2"})).unwrap(), json!(true));
-        assert_eq!(call(&mut state, "ui.list.clear", json!({"done_only": true})).unwrap(), json!(1));
+        assert_eq!(
+            call(&mut state, "ui.list.toggle", json!({"item_id": "item-2"})).unwrap(),
+            json!(true)
+        );
+        assert_eq!(
+            call(&mut state, "ui.list.clear", json!({"done_only": true})).unwrap(),
+            json!(1)
+        );
         assert_eq!(state.get("list").unwrap().as_array().unwrap().len(), 1);
-        assert_eq!(call(&mut state, "ui.list.remove", json!({"item_id": "item-1"})).unwrap(), json!(true));
-        assert_eq!(call(&mut state, "ui.list.remove", json!({"item_id": "item-1"})).unwrap(), json!(false));
+        assert_eq!(
+            call(&mut state, "ui.list.remove", json!({"item_id": "item-1"})).unwrap(),
+            json!(true)
+        );
+        assert_eq!(
+            call(&mut state, "ui.list.remove", json!({"item_id": "item-1"})).unwrap(),
+            json!(false)
+        );
         assert_eq!(state.get("list"), Some(&json!([])));
     }
 
@@ -175,7 +231,10 @@ mod tests {
     fn missing_item_id_is_named() {
         let mut state = State::default();
         let err = call(&mut state, "ui.list.toggle", json!({})).unwrap_err();
-        assert_eq!(err.to_string(), "tool `ui.list.toggle`: parameter `item_id` is required");
+        assert_eq!(
+            err.to_string(),
+            "tool `ui.list.toggle`: parameter `item_id` is required"
+        );
         let err = call(&mut state, "ui.list.add", json!({"list": {"x": 1}})).unwrap_err();
         assert!(err.to_string().contains("parameter `list`"));
     }

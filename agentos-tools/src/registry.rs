@@ -1,18 +1,61 @@
-//! The tool registry: namespaced tool ids of any depth mapped to their implementations.
+//! The tool registry and executor: namespaced tool ids of any depth mapped to their
+//! implementations, with parameter validation, a capability check of the calling PID, a deadline
+//! for I/O tools and per-tool metrics around every call.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Instant,
+};
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::{
     error::{Error, Result},
+    schema::validate_args,
     tool::{Tool, ToolCx, ToolSpec},
 };
 
-/// The set of tools an app runtime can call, by id.
+/// The set of tools an app runtime can call, by id. Clones share the tools and their metrics.
 #[derive(Clone, Default)]
 pub struct Registry {
-    tools: HashMap<String, Arc<dyn Tool>>,
+    tools: HashMap<String, Entry>,
+}
+
+#[derive(Clone)]
+struct Entry {
+    tool: Arc<dyn Tool>,
+    stats: Arc<Stats>,
+}
+
+#[derive(Default)]
+struct Stats {
+    calls: AtomicU64,
+    errors: AtomicU64,
+    denied: AtomicU64,
+    total_nanos: AtomicU64,
+    max_nanos: AtomicU64,
+}
+
+/// Counters of one tool since the registry was built.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ToolMetrics {
+    /// The tool id.
+    pub name: String,
+    /// Calls made, successful or not.
+    pub calls: u64,
+    /// Calls that returned an error (including validation and capability failures).
+    pub errors: u64,
+    /// Calls refused because the PID lacked a capability.
+    pub denied: u64,
+    /// Sum of call latencies in nanoseconds.
+    pub total_nanos: u64,
+    /// Slowest call in nanoseconds.
+    pub max_nanos: u64,
 }
 
 impl Registry {
@@ -26,17 +69,24 @@ impl Registry {
         let mut registry = Registry::empty();
         crate::ui::register(&mut registry);
         crate::list::register(&mut registry);
+        crate::tools::register_all(&mut registry);
         registry
     }
 
     /// Adds `tool` under its spec's name, replacing any tool of the same name.
     pub fn register(&mut self, tool: impl Tool + 'static) {
-        self.tools.insert(tool.spec().name.clone(), Arc::new(tool));
+        self.tools.insert(
+            tool.spec().name.clone(),
+            Entry {
+                tool: Arc::new(tool),
+                stats: Arc::default(),
+            },
+        );
     }
 
     /// The tool registered as `name`.
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Tool>> {
-        self.tools.get(name)
+        self.tools.get(name).map(|entry| &entry.tool)
     }
 
     /// True when a tool is registered as `name`.
@@ -46,20 +96,94 @@ impl Registry {
 
     /// Every tool's spec, sorted by name.
     pub fn specs(&self) -> Vec<&ToolSpec> {
-        let mut specs: Vec<&ToolSpec> = self.tools.values().map(|tool| tool.spec()).collect();
+        let mut specs: Vec<&ToolSpec> =
+            self.tools.values().map(|entry| entry.tool.spec()).collect();
         specs.sort_by(|a, b| a.name.cmp(&b.name));
         specs
     }
 
-    /// Calls the tool `name` with `args`.
+    /// The metrics of every tool that has been called at least once, sorted by name.
+    pub fn metrics(&self) -> Vec<ToolMetrics> {
+        let mut out: Vec<ToolMetrics> = self
+            .tools
+            .iter()
+            .filter(|(_, entry)| entry.stats.calls.load(Ordering::Relaxed) > 0)
+            .map(|(name, entry)| ToolMetrics {
+                name: name.clone(),
+                calls: entry.stats.calls.load(Ordering::Relaxed),
+                errors: entry.stats.errors.load(Ordering::Relaxed),
+                denied: entry.stats.denied.load(Ordering::Relaxed),
+                total_nanos: entry.stats.total_nanos.load(Ordering::Relaxed),
+                max_nanos: entry.stats.max_nanos.load(Ordering::Relaxed),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Calls the tool `name` with `args`: validates the arguments against its schema, checks
+    /// that `cx.pid` holds every capability the spec lists, sets the deadline of I/O tools,
+    /// runs it and records the call in the tool's metrics.
     ///
     /// # Errors
-    /// [`Error::UnknownTool`] when no tool has that name, otherwise the tool's own error.
-    pub fn call(&self, name: &str, cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-        let tool = self
+    /// [`Error::UnknownTool`], [`Error::InvalidParam`] naming the parameter,
+    /// [`Error::CapabilityDenied`] naming the PID and capability, [`Error::Timeout`], or the
+    /// tool's own error.
+    pub fn call(
+        &self,
+        name: &str,
+        cx: &mut ToolCx<'_>,
+        args: &Map<String, Value>,
+    ) -> Result<Value> {
+        let entry = self
             .tools
             .get(name)
             .ok_or_else(|| Error::UnknownTool(name.to_owned()))?;
-        tool.call(cx, args)
+        let started = Instant::now();
+        let outcome = execute(entry, cx, args, started);
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let stats = &entry.stats;
+        stats.calls.fetch_add(1, Ordering::Relaxed);
+        stats.total_nanos.fetch_add(nanos, Ordering::Relaxed);
+        stats.max_nanos.fetch_max(nanos, Ordering::Relaxed);
+        if let Err(err) = &outcome {
+            stats.errors.fetch_add(1, Ordering::Relaxed);
+            if matches!(err, Error::CapabilityDenied { .. }) {
+                stats.denied.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        outcome
     }
+}
+
+fn execute(
+    entry: &Entry,
+    cx: &mut ToolCx<'_>,
+    args: &Map<String, Value>,
+    started: Instant,
+) -> Result<Value> {
+    let spec = entry.tool.spec();
+    validate_args(&spec.name, &spec.params, args)?;
+    if !spec.capabilities.is_empty() {
+        let held = cx.kernel.capabilities(cx.pid)?;
+        if let Some(missing) = spec
+            .capabilities
+            .iter()
+            .find(|kind| !held.allows(**kind, None))
+        {
+            return Err(Error::CapabilityDenied {
+                tool: spec.name.clone(),
+                pid: cx.pid,
+                capability: *missing,
+            });
+        }
+    }
+    let outer = cx.deadline;
+    if let Some(timeout) = spec.timeout {
+        let own = started + timeout;
+        cx.deadline = Some(outer.map_or(own, |outer| outer.min(own)));
+    }
+    let outcome = entry.tool.call(cx, args);
+    cx.deadline = outer;
+    outcome
 }

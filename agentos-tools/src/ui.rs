@@ -52,7 +52,8 @@ impl Tool for UiTool {
                         return Err(Error::InvalidParam {
                             tool: self.spec.name.clone(),
                             param: "key".to_owned(),
-                            reason: "is required when the call does not come from a component".to_owned(),
+                            reason: "is required when the call does not come from a component"
+                                .to_owned(),
                         });
                     }
                 },
@@ -69,13 +70,55 @@ pub(crate) fn register(registry: &mut Registry) {
         "target": {"type": "string", "description": "alias of key"},
     });
     let tools: [(&str, &str, DefaultKey, UiFn, Value); 7] = [
-        ("ui.set", "Stores `value` under the key (default: the calling component).", DefaultKey::Caller, set, json!({"value": {}})),
-        ("ui.get", "Returns the value under the key (default: the calling component).", DefaultKey::Caller, get, json!({})),
-        ("ui.append", "Appends `value` (or `text`) to the key's text (default: display); a lone 0 is replaced by digits.", DefaultKey::Display, append, json!({"value": {"type": "string"}, "text": {"type": "string"}})),
-        ("ui.clear", "Resets the key (default: display) to `default`, or to \"0\".", DefaultKey::Display, clear, json!({"default": {"type": "string"}})),
-        ("ui.backspace", "Drops the last character of the key's text (default: display); one character becomes \"0\".", DefaultKey::Display, backspace, json!({})),
-        ("ui.compute", "Evaluates `expression`, or the key's text (default: display), and stores the result; failures store \"Error\".", DefaultKey::Display, compute, json!({"expression": {"type": "string"}})),
-        ("ui.toggle", "Flips the boolean under the key (default: the calling component).", DefaultKey::Caller, toggle, json!({})),
+        (
+            "ui.set",
+            "Stores `value` under the key (default: the calling component).",
+            DefaultKey::Caller,
+            set,
+            json!({"value": {}}),
+        ),
+        (
+            "ui.get",
+            "Returns the value under the key (default: the calling component).",
+            DefaultKey::Caller,
+            get,
+            json!({}),
+        ),
+        (
+            "ui.append",
+            "Appends `value` (or `text`) to the key's text (default: display); a lone 0 is replaced by digits.",
+            DefaultKey::Display,
+            append,
+            json!({"value": {"type": ["string", "number", "boolean"]}, "text": {"type": ["string", "number", "boolean"]}}),
+        ),
+        (
+            "ui.clear",
+            "Resets the key (default: display) to `default`, or to \"0\".",
+            DefaultKey::Display,
+            clear,
+            json!({"default": {"type": "string"}}),
+        ),
+        (
+            "ui.backspace",
+            "Drops the last character of the key's text (default: display); one character becomes \"0\".",
+            DefaultKey::Display,
+            backspace,
+            json!({}),
+        ),
+        (
+            "ui.compute",
+            "Evaluates `expression`, or the key's text (default: display), and stores the result; failures store \"Error\".",
+            DefaultKey::Display,
+            compute,
+            json!({"expression": {"type": "string"}}),
+        ),
+        (
+            "ui.toggle",
+            "Flips the boolean under the key (default: the calling component).",
+            DefaultKey::Caller,
+            toggle,
+            json!({}),
+        ),
     ];
     for (name, description, default_key, run, extra) in tools {
         let mut properties = key_params.as_object().cloned().unwrap_or_default();
@@ -88,6 +131,7 @@ pub(crate) fn register(registry: &mut Registry) {
                 description: description.to_owned(),
                 params: json!({"type": "object", "properties": properties}),
                 capabilities: Vec::new(),
+                timeout: None,
             },
             default_key,
             run,
@@ -200,12 +244,7 @@ mod tests {
         let registry = Registry::builtin();
         let kernel = Kernel::new();
         let pid = kernel.create_process("test", CapabilitySet::new());
-        let mut cx = ToolCx {
-            app_id: AppId::new(),
-            pid,
-            kernel: &kernel,
-            state,
-        };
+        let mut cx = ToolCx::new(AppId::new(), pid, &kernel, state);
         let args = args.as_object().cloned().unwrap_or_default();
         registry.call(tool, &mut cx, &args)
     }
@@ -213,7 +252,12 @@ mod tests {
     #[test]
     fn append_defaults_to_display_and_replaces_a_lone_zero() {
         let mut state = State::default();
-        call(&mut state, "ui.append", json!({"value": "7", "component_id": "btn-7"})).unwrap();
+        call(
+            &mut state,
+            "ui.append",
+            json!({"value": "7", "component_id": "btn-7"}),
+        )
+        .unwrap();
         assert_eq!(state.get("display"), Some(&json!("7")));
         assert_eq!(state.get("btn-7"), None);
         call(&mut state, "ui.append", json!({"text": "+"})).unwrap();
@@ -228,9 +272,19 @@ mod tests {
         let mut state = State::default();
         call(&mut state, "ui.append", json!({"value": "+"})).unwrap();
         assert_eq!(state.get("display"), Some(&json!("0+")));
-        call(&mut state, "ui.append", json!({"value": "a", "key": "other"})).unwrap();
+        call(
+            &mut state,
+            "ui.append",
+            json!({"value": "a", "key": "other"}),
+        )
+        .unwrap();
         assert_eq!(state.get("other"), Some(&json!("0a")));
-        call(&mut state, "ui.append", json!({"value": "b", "target": "t"})).unwrap();
+        call(
+            &mut state,
+            "ui.append",
+            json!({"value": "b", "target": "t"}),
+        )
+        .unwrap();
         assert_eq!(state.get("t"), Some(&json!("0b")));
     }
 
@@ -238,21 +292,53 @@ mod tests {
     fn compute_evaluates_and_reports_error() {
         let mut state = State::default();
         state.set("display", json!("7+3"));
-        assert_eq!(call(&mut state, "ui.compute", json!({})).unwrap(), json!("10"));
+        assert_eq!(
+            call(&mut state, "ui.compute", json!({})).unwrap(),
+            json!("10")
+        );
         assert_eq!(state.get("display"), Some(&json!("10")));
         state.set("display", json!("1÷0"));
-        assert_eq!(call(&mut state, "ui.compute", json!({})).unwrap(), json!("Error"));
+        assert_eq!(
+            call(&mut state, "ui.compute", json!({})).unwrap(),
+            json!("Error")
+        );
         state.set("display", json!("2+alert(1)"));
-        assert_eq!(call(&mut state, "ui.compute", json!({})).unwrap(), json!("Error"));
-        call(&mut state, "ui.compute", json!({"expression": "12×3", "key": "out"})).unwrap();
+        assert_eq!(
+            call(&mut state, "ui.compute", json!({})).unwrap(),
+            json!("Error")
+        );
+        call(
+            &mut state,
+            "ui.compute",
+            json!({"expression": "12×3", "key": "out"}),
+        )
+        .unwrap();
         assert_eq!(state.get("out"), Some(&json!("36")));
         call(&mut state, "ui.append", json!({"value": "5"})).unwrap();
-        assert_eq!(state.get("display"), Some(&json!("5")), "a digit after Error starts afresh");
+        assert_eq!(
+            state.get("display"),
+            Some(&json!("5")),
+            "a digit after Error starts afresh"
+        );
         state.set("count", json!(-4));
-        call(&mut state, "ui.compute", json!({"key": "count", "expression": "{count}+1"})).unwrap();
+        call(
+            &mut state,
+            "ui.compute",
+            json!({"key": "count", "expression": "{count}+1"}),
+        )
+        .unwrap();
         assert_eq!(state.get("count"), Some(&json!("-3")));
-        call(&mut state, "ui.compute", json!({"key": "n", "expression": "{n}*2"})).unwrap();
-        assert_eq!(state.get("n"), Some(&json!("0")), "a missing key counts as 0");
+        call(
+            &mut state,
+            "ui.compute",
+            json!({"key": "n", "expression": "{n}*2"}),
+        )
+        .unwrap();
+        assert_eq!(
+            state.get("n"),
+            Some(&json!("0")),
+            "a missing key counts as 0"
+        );
     }
 
     #[test]
@@ -270,14 +356,36 @@ mod tests {
         call(&mut state, "ui.clear", json!({"default": ""})).unwrap();
         assert_eq!(state.get("display"), Some(&json!("")));
 
-        call(&mut state, "ui.set", json!({"key": "name", "value": {"a": 1}})).unwrap();
-        assert_eq!(call(&mut state, "ui.get", json!({"key": "name"})).unwrap(), json!({"a": 1}));
-        call(&mut state, "ui.set", json!({"component_id": "field", "value": "typed"})).unwrap();
+        call(
+            &mut state,
+            "ui.set",
+            json!({"key": "name", "value": {"a": 1}}),
+        )
+        .unwrap();
+        assert_eq!(
+            call(&mut state, "ui.get", json!({"key": "name"})).unwrap(),
+            json!({"a": 1})
+        );
+        call(
+            &mut state,
+            "ui.set",
+            json!({"component_id": "field", "value": "typed"}),
+        )
+        .unwrap();
         assert_eq!(state.get("field"), Some(&json!("typed")));
-        assert_eq!(call(&mut state, "ui.get", json!({"key": "missing"})).unwrap(), Value::Null);
+        assert_eq!(
+            call(&mut state, "ui.get", json!({"key": "missing"})).unwrap(),
+            Value::Null
+        );
 
-        assert_eq!(call(&mut state, "ui.toggle", json!({"component_id": "dark"})).unwrap(), json!(true));
-        assert_eq!(call(&mut state, "ui.toggle", json!({"component_id": "dark"})).unwrap(), json!(false));
+        assert_eq!(
+            call(&mut state, "ui.toggle", json!({"component_id": "dark"})).unwrap(),
+            json!(true)
+        );
+        assert_eq!(
+            call(&mut state, "ui.toggle", json!({"component_id": "dark"})).unwrap(),
+            json!(false)
+        );
     }
 
     #[test]
@@ -289,7 +397,10 @@ mod tests {
             "tool `ui.set`: parameter `key` is required when the call does not come from a component"
         );
         let err = call(&mut state, "ui.append", json!({"key": ["x"]})).unwrap_err();
-        assert!(matches!(err, Error::InvalidParam { ref param, .. } if param == "key"), "{err}");
+        assert!(
+            matches!(err, Error::InvalidParam { ref param, .. } if param == "key"),
+            "{err}"
+        );
         let err = call(&mut state, "ui.nope", json!({})).unwrap_err();
         assert_eq!(err.to_string(), "unknown tool `ui.nope`");
     }
