@@ -50,7 +50,9 @@ pub use crate::{
     manager::{Lifecycle, Window},
     packages::{Package, PackageSummary, SavePackage, SeedReport},
     registry::{Registry, ToolMetrics},
-    runtime::{AppId, AppStats, AppSummary, Launch, Patch, Runtime, RuntimeConfig, UiEvent},
+    runtime::{
+        AppId, AppStats, AppSummary, Generator, Launch, Patch, Runtime, RuntimeConfig, UiEvent,
+    },
     schema::validate_args,
     sessions::{RestoreReport, SaveSession, SessionSummary},
     state::State,

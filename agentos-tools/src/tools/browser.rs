@@ -217,6 +217,13 @@ fn analysis_refresh(cx: &mut ToolCx<'_>, _args: &Map<String, Value>) -> Result<V
     ] {
         cx.state.set(key, snapshot[field].clone());
     }
+    let refreshes = cx
+        .state
+        .get("analysis.refreshes")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        + 1;
+    cx.state.set("analysis.refreshes", Value::from(refreshes));
     cx.state.set("analysis.snapshot", snapshot.clone());
     Ok(snapshot)
 }
