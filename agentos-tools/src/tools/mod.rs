@@ -5,7 +5,7 @@ mod auth;
 mod browser;
 mod filesystem;
 // mod http;
-// mod math;
+mod math;
 mod notes;
 mod storage;
 mod system;
@@ -23,7 +23,7 @@ use crate::{
 /// Registers every family in `registry`.
 pub(crate) fn register_all(registry: &mut Registry) {
     ui_more::register(registry);
-    // math::register(registry);
+    math::register(registry);
     system::register(registry);
     timer::register(registry);
     storage::register(registry);
