@@ -369,6 +369,214 @@ pub(crate) fn exists(kernel: &Kernel, pid: Pid, path: &str) -> Result<bool> {
     Ok(node(kernel, &path)?.is_some())
 }
 
+/// An HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HttpResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Why an HTTP request failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HttpError {
+    /// The deadline passed.
+    Timeout,
+    /// Anything else, with a reason.
+    Failed(String),
+}
+
+/// Largest response body accepted.
+const MAX_RESPONSE: usize = 10 * 1024 * 1024;
+
+/// Performs an HTTP/1.1 request as `pid`, which needs `NetworkAccess`, giving up at
+/// `deadline`. Only `http://` URLs are served on this branch.
+/// // After Kernel I lands: Syscall::NetworkRequest as `pid`, so the kernel's network rules
+/// // (allowed hosts, TLS) apply; this plain-TCP client goes away.
+pub(crate) fn http_request(
+    kernel: &Kernel,
+    pid: Pid,
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    deadline: std::time::Instant,
+) -> Result<std::result::Result<HttpResponse, HttpError>> {
+    use std::io::{Read, Write};
+    if !kernel
+        .capabilities(pid)?
+        .allows(CapabilityKind::NetworkAccess, None)
+    {
+        return Err(KernelError::PermissionDenied {
+            pid,
+            capability: CapabilityKind::NetworkAccess,
+            path: url.to_owned(),
+        }
+        .into());
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return Ok(Err(HttpError::Failed(if url.starts_with("https://") {
+            "https needs the kernel's network syscall, which this build does not have yet"
+                .to_owned()
+        } else {
+            "only http:// URLs are supported".to_owned()
+        })));
+    };
+    let (authority, path) = match rest.find(['/', '?']) {
+        Some(i) if rest[i..].starts_with('/') => (&rest[..i], rest[i..].to_owned()),
+        Some(i) => (&rest[..i], format!("/{}", &rest[i..])),
+        None => (rest, "/".to_owned()),
+    };
+    let path = path.split('#').next().unwrap_or("/").to_owned();
+    if authority.is_empty() || authority.contains('@') || path.contains(char::is_whitespace) {
+        return Ok(Err(HttpError::Failed("malformed URL".to_owned())));
+    }
+    let address = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty())
+        && !authority.ends_with(']')
+    {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let remaining = || deadline.saturating_duration_since(std::time::Instant::now());
+    let timeout_or = |err: std::io::Error| {
+        if matches!(
+            err.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ) {
+            HttpError::Timeout
+        } else {
+            HttpError::Failed(err.to_string())
+        }
+    };
+    let addrs: Vec<std::net::SocketAddr> = match std::net::ToSocketAddrs::to_socket_addrs(&address)
+    {
+        Ok(addrs) => addrs.collect(),
+        Err(err) => {
+            return Ok(Err(HttpError::Failed(format!(
+                "cannot resolve {authority}: {err}"
+            ))));
+        }
+    };
+    let Some(addr) = addrs.first() else {
+        return Ok(Err(HttpError::Failed(format!(
+            "no address for {authority}"
+        ))));
+    };
+    if remaining().is_zero() {
+        return Ok(Err(HttpError::Timeout));
+    }
+    let mut stream = match std::net::TcpStream::connect_timeout(addr, remaining()) {
+        Ok(stream) => stream,
+        Err(err) => return Ok(Err(timeout_or(err))),
+    };
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nUser-Agent: agentos-tools\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    let mut response = Vec::new();
+    let outcome = (|| -> std::io::Result<()> {
+        stream.set_write_timeout(Some(remaining().max(std::time::Duration::from_millis(1))))?;
+        stream.write_all(request.as_bytes())?;
+        stream.write_all(body)?;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            let left = remaining();
+            if left.is_zero() {
+                return Err(std::io::ErrorKind::TimedOut.into());
+            }
+            stream.set_read_timeout(Some(left))?;
+            let n = stream.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            response.extend_from_slice(&buf[..n]);
+            if response.len() > MAX_RESPONSE + 64 * 1024 {
+                return Err(std::io::Error::other("response larger than 10 MB"));
+            }
+        }
+    })();
+    if let Err(err) = outcome {
+        return Ok(Err(timeout_or(err)));
+    }
+    Ok(parse_response(&response).map_err(HttpError::Failed))
+}
+
+fn parse_response(raw: &[u8]) -> std::result::Result<HttpResponse, String> {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("response has no header end")?;
+    let head = std::str::from_utf8(&raw[..split]).map_err(|_| "response head is not UTF-8")?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("bad status line {status_line:?}"))?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| {
+            line.split_once(':')
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        })
+        .collect();
+    let rest = &raw[split + 4..];
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let body = if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        let mut body = Vec::new();
+        let mut at = 0;
+        loop {
+            let line_end = rest[at..]
+                .windows(2)
+                .position(|w| w == b"\r\n")
+                .ok_or("truncated chunk size")?
+                + at;
+            let size_text =
+                std::str::from_utf8(&rest[at..line_end]).map_err(|_| "bad chunk size")?;
+            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+                .map_err(|_| format!("bad chunk size {size_text:?}"))?;
+            at = line_end + 2;
+            if size == 0 {
+                break;
+            }
+            let end = at
+                .checked_add(size)
+                .filter(|end| *end <= rest.len())
+                .ok_or("truncated chunk")?;
+            body.extend_from_slice(&rest[at..end]);
+            at = end + 2;
+        }
+        body
+    } else if let Some(length) = header("content-length") {
+        let length: usize = length.parse().map_err(|_| "bad content-length")?;
+        rest.get(..length)
+            .ok_or("body shorter than content-length")?
+            .to_vec()
+    } else {
+        rest.to_vec()
+    };
+    if body.len() > MAX_RESPONSE {
+        return Err("response larger than 10 MB".to_owned());
+    }
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use agentos_kernel::Capability;

@@ -4,7 +4,7 @@ mod app;
 mod auth;
 mod browser;
 mod filesystem;
-// mod http;
+mod http;
 mod math;
 mod notes;
 mod storage;
@@ -32,7 +32,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     app::register(registry);
     notes::register(registry);
     browser::register(registry);
-    // http::register(registry);
+    http::register(registry);
 }
 
 /// Registers a function tool.
