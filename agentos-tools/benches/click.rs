@@ -23,7 +23,7 @@ fn click_append(c: &mut Criterion) {
         b.iter(|| {
             // Keep the display short so every iteration does the same work.
             n_clicks += 1;
-            if n_clicks % 16 == 0 {
+            if n_clicks.is_multiple_of(16) {
                 runtime.dispatch(app, &clear).expect("clear");
             }
             runtime.dispatch(app, &click).expect("click")
@@ -41,7 +41,7 @@ fn click_append(c: &mut Criterion) {
     group.bench_function("bare_tool_call_ui_append", |b| {
         b.iter(|| {
             n += 1;
-            if n % 16 == 0 {
+            if n.is_multiple_of(16) {
                 state.set("display", Value::String("0".to_owned()));
             }
             let mut cx = ToolCx::new(app_id, pid, &kernel, &mut state);

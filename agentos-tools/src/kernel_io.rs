@@ -113,7 +113,25 @@ fn node(kernel: &Kernel, path: &VfsPath) -> Result<Option<Node>> {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Test-only fault injection: the number of writes left before a simulated crash.
+    static CRASH_AFTER: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
 fn put(kernel: &Kernel, path: &VfsPath, tag: u8, data: &[u8]) -> Result<()> {
+    #[cfg(test)]
+    {
+        if let Some(left) = CRASH_AFTER.with(std::cell::Cell::get) {
+            if left == 0 {
+                return Err(crate::Error::Failed {
+                    tool: "kernel_io".to_owned(),
+                    reason: "injected crash".to_owned(),
+                });
+            }
+            CRASH_AFTER.with(|c| c.set(Some(left - 1)));
+        }
+    }
     let mut bytes = Vec::with_capacity(data.len() + 1);
     bytes.push(tag);
     bytes.extend_from_slice(data);
@@ -637,6 +655,58 @@ mod tests {
             "no temp file is left behind or listed"
         );
         assert!(rename(&k, p, "/c", "/c/inner").is_err());
+    }
+
+    #[test]
+    fn atomic_replace_leaves_old_or_new_at_every_crash_point() {
+        let (k, p) = setup();
+        mkdir(&k, p, "/reg").unwrap();
+        let old = b"{\"format\":\"old\"}".to_vec();
+        let new = vec![b'n'; 4096];
+        let mut crashed_at_some_point = false;
+        for crash_after in 0..8 {
+            write(&k, p, "/reg/pkg.json", &old).unwrap();
+            CRASH_AFTER.with(|c| c.set(Some(crash_after)));
+            let outcome = atomic_replace(&k, p, "/reg/pkg.json", &new);
+            CRASH_AFTER.with(|c| c.set(None));
+            crashed_at_some_point |= outcome.is_err();
+            let now = read(&k, p, "/reg/pkg.json").unwrap();
+            assert!(
+                now == old || now == new,
+                "crash after {crash_after} writes left a torn file"
+            );
+            if outcome.is_ok() {
+                assert_eq!(now, new);
+            }
+            let names: Vec<String> = list(&k, p, "/reg")
+                .unwrap()
+                .into_iter()
+                .map(|e| e.name)
+                .collect();
+            assert_eq!(names, ["pkg.json"], "a temp file is never listed");
+        }
+        assert!(crashed_at_some_point);
+    }
+
+    #[test]
+    fn concurrent_readers_see_old_or_new_never_a_mix() {
+        let (k, p) = setup();
+        mkdir(&k, p, "/reg").unwrap();
+        let a = vec![b'a'; 1000];
+        let b = vec![b'b'; 3000];
+        write(&k, p, "/reg/f", &a).unwrap();
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                for n in 0..300 {
+                    atomic_replace(&k, p, "/reg/f", if n % 2 == 0 { &b } else { &a }).unwrap();
+                }
+            });
+            for _ in 0..300 {
+                let seen = read(&k, p, "/reg/f").unwrap();
+                assert!(seen == a || seen == b, "torn read of {} bytes", seen.len());
+            }
+            writer.join().unwrap();
+        });
     }
 
     #[test]

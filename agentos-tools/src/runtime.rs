@@ -338,10 +338,10 @@ impl Runtime {
         template: Arc<Template>,
         options: Launch,
     ) -> Result<AppId> {
-        if let Some(parent) = options.parent {
-            if !self.inner.manager.lock().apps.contains_key(&parent) {
-                return Err(Error::UnknownApp(parent));
-            }
+        if let Some(parent) = options.parent
+            && !self.inner.manager.lock().apps.contains_key(&parent)
+        {
+            return Err(Error::UnknownApp(parent));
         }
         let blueprint = &template.blueprint;
         let data_dir = self.data_dir(&blueprint.app.id);
@@ -443,10 +443,10 @@ impl Runtime {
                     app: app_id,
                     component: event.component_id.clone(),
                 })?;
-            if event.event == "change" {
-                if let Some(value) = &event.value {
-                    state.set(&event.component_id, value.clone());
-                }
+            if event.event == "change"
+                && let Some(value) = &event.value
+            {
+                state.set(&event.component_id, value.clone());
             }
             match component.on_event.get(&event.event) {
                 None if event.event == "change" => {

@@ -104,55 +104,55 @@ fn check(schema: &Value, value: &Value, path: &str) -> Result<(), Failure> {
         }
         _ => {}
     }
-    if let Some(Value::Array(allowed)) = schema.get("enum") {
-        if !allowed.contains(value) {
-            let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
-            return fail(format!("must be one of {}, found {value}", list.join(", ")));
-        }
+    if let Some(Value::Array(allowed)) = schema.get("enum")
+        && !allowed.contains(value)
+    {
+        let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        return fail(format!("must be one of {}, found {value}", list.join(", ")));
     }
     if let Some(number) = value.as_f64() {
-        if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-            if number < min {
-                return fail(format!("must be at least {min}, found {number}"));
-            }
+        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+            && number < min
+        {
+            return fail(format!("must be at least {min}, found {number}"));
         }
-        if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-            if number > max {
-                return fail(format!("must be at most {max}, found {number}"));
-            }
+        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+            && number > max
+        {
+            return fail(format!("must be at most {max}, found {number}"));
         }
     }
     if let Some(text) = value.as_str() {
         let length = text.chars().count() as u64;
-        if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
-            if length < min {
-                return fail(format!("must have at least {min} characters"));
-            }
+        if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+            && length < min
+        {
+            return fail(format!("must have at least {min} characters"));
         }
-        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
-            if length > max {
-                return fail(format!(
-                    "must have at most {max} characters, found {length}"
-                ));
-            }
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+            && length > max
+        {
+            return fail(format!(
+                "must have at most {max} characters, found {length}"
+            ));
         }
     }
     if let Some(items) = value.as_array() {
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-            if (items.len() as u64) < min {
-                return fail(format!(
-                    "must have at least {min} items, found {}",
-                    items.len()
-                ));
-            }
+        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+            && (items.len() as u64) < min
+        {
+            return fail(format!(
+                "must have at least {min} items, found {}",
+                items.len()
+            ));
         }
-        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
-            if (items.len() as u64) > max {
-                return fail(format!(
-                    "must have at most {max} items, found {}",
-                    items.len()
-                ));
-            }
+        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+            && (items.len() as u64) > max
+        {
+            return fail(format!(
+                "must have at most {max} items, found {}",
+                items.len()
+            ));
         }
         if let Some(item_schema) = schema.get("items") {
             for (index, item) in items.iter().enumerate() {
@@ -160,10 +160,10 @@ fn check(schema: &Value, value: &Value, path: &str) -> Result<(), Failure> {
             }
         }
     }
-    if let Some(object) = value.as_object() {
-        if schema.get("properties").is_some() || schema.get("required").is_some() {
-            check_object(schema, object, path)?;
-        }
+    if let Some(object) = value.as_object()
+        && (schema.get("properties").is_some() || schema.get("required").is_some())
+    {
+        check_object(schema, object, path)?;
     }
     Ok(())
 }

@@ -322,3 +322,17 @@ fn symbolic_calculus() {
         "ln has no series at 0"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+    #[test]
+    fn symbolic_tools_never_panic_on_arbitrary_text(text in "[-+*/^()x0-9. a-z=]{0,24}") {
+        let rt = common::runtime();
+        let app = common::app_with(&rt, "m", "[]", "[]");
+        for tool in ["math.simplify", "math.expand", "math.factor", "math.derivative", "math.integrate", "math.series"] {
+            let _ = common::call(&rt, app, tool, json!({"expression": text, "variable": "x"}));
+        }
+        let _ = common::call(&rt, app, "math.solve", json!({"equation": text, "variable": "x"}));
+        let _ = common::call(&rt, app, "math.limit", json!({"expression": text, "variable": "x", "point": 0}));
+    }
+}

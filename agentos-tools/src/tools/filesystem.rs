@@ -345,17 +345,28 @@ fn tree(cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
     tree_node(cx, &path, depth, &mut 0)
 }
 
-/// `*` any run of characters, `?` one character; everything else literal.
+/// `*` any run of characters, `?` one character; everything else literal. Linear-space
+/// dynamic programming, so no pattern can make it backtrack exponentially.
 pub(crate) fn glob(pattern: &[char], name: &[char]) -> bool {
-    match (pattern.first(), name.first()) {
-        (None, None) => true,
-        (Some('*'), _) => {
-            glob(&pattern[1..], name) || (!name.is_empty() && glob(pattern, &name[1..]))
+    // matches[j]: pattern[..i] matches name[..j].
+    let mut matches = vec![false; name.len() + 1];
+    matches[0] = true;
+    for p in pattern {
+        let mut next = vec![false; name.len() + 1];
+        if *p == '*' {
+            let mut any = false;
+            for j in 0..=name.len() {
+                any |= matches[j];
+                next[j] = any;
+            }
+        } else {
+            for j in 1..=name.len() {
+                next[j] = matches[j - 1] && (*p == '?' || *p == name[j - 1]);
+            }
         }
-        (Some('?'), Some(_)) => glob(&pattern[1..], &name[1..]),
-        (Some(p), Some(n)) if p == n => glob(&pattern[1..], &name[1..]),
-        _ => false,
+        matches = next;
     }
+    matches[name.len()]
 }
 
 fn find(cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
@@ -363,9 +374,6 @@ fn find(cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
     let pattern: Vec<char> = req_str("filesystem.find", args, "pattern")?
         .chars()
         .collect();
-    if pattern.iter().filter(|c| **c == '*').count() > 8 {
-        return Err(invalid("filesystem.find", "pattern", "has more than 8 `*`"));
-    }
     let mut matches = Vec::new();
     walk(cx, "filesystem.find", &dir, 16, &mut 0, &mut |path, _| {
         let name: Vec<char> = VfsPath::new(path)

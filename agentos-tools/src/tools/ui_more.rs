@@ -211,10 +211,10 @@ fn fields(args: &Map<String, Value>) -> (String, Vec<String>) {
                 .collect()
         })
         .unwrap_or_default();
-    if fields.is_empty() {
-        if let Some(Value::Object(rules)) = args.get("rules") {
-            fields = rules.keys().cloned().collect();
-        }
+    if fields.is_empty()
+        && let Some(Value::Object(rules)) = args.get("rules")
+    {
+        fields = rules.keys().cloned().collect();
     }
     (form, fields)
 }
@@ -229,15 +229,15 @@ fn check_field(value: Option<&Value>, rule: &Value) -> Option<String> {
         return None;
     }
     let length = text.chars().count() as u64;
-    if let Some(min) = rule.get("min_length").and_then(Value::as_u64) {
-        if length < min {
-            return Some(format!("must have at least {min} characters"));
-        }
+    if let Some(min) = rule.get("min_length").and_then(Value::as_u64)
+        && length < min
+    {
+        return Some(format!("must have at least {min} characters"));
     }
-    if let Some(max) = rule.get("max_length").and_then(Value::as_u64) {
-        if length > max {
-            return Some(format!("must have at most {max} characters"));
-        }
+    if let Some(max) = rule.get("max_length").and_then(Value::as_u64)
+        && length > max
+    {
+        return Some(format!("must have at most {max} characters"));
     }
     match rule.get("type").and_then(Value::as_str) {
         Some("email") => {

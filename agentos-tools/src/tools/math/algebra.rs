@@ -151,8 +151,11 @@ fn divisors(n: i64) -> Vec<i64> {
 /// roots allow: `content * (q x - p)… * rest`.
 pub(crate) fn factor(expr: &Expr, var: &str) -> Result<String, String> {
     let p = to_poly(expr, var).ok_or("factor needs a polynomial in one variable")?;
-    if p.iter().any(|c| c.fract() != 0.0 || c.abs() > 1e12) {
-        return Err("factor needs integer coefficients".to_owned());
+    if p.iter().any(|c| c.fract() != 0.0 || c.abs() > 1e6) {
+        return Err("factor needs integer coefficients of at most 1000000 in size".to_owned());
+    }
+    if p.len() > 17 {
+        return Err("factor handles degrees up to 16".to_owned());
     }
     let mut p: Vec<i64> = p.iter().map(|c| *c as i64).collect();
     if p.len() <= 1 {

@@ -4,6 +4,20 @@
 
 use super::expr::{Expr, Func, add, div, eval_at, func, mul, num, pow, simplify, sub, to_poly};
 
+/// Number of nodes in `expr`.
+pub(crate) fn size(expr: &Expr) -> usize {
+    match expr {
+        Expr::Num(_) | Expr::Var(_) => 1,
+        Expr::Neg(a) | Expr::Func(_, a) => 1 + size(a),
+        Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) | Expr::Div(a, b) | Expr::Pow(a, b) => {
+            1 + size(a) + size(b)
+        }
+    }
+}
+
+/// Largest expression the repeated-derivative tools build.
+pub(crate) const MAX_NODES: usize = 200_000;
+
 /// d expr / d var, simplified.
 pub(crate) fn derivative(expr: &Expr, var: &str) -> Expr {
     simplify(&diff(expr, var))
@@ -156,37 +170,58 @@ fn linear_slope(expr: &Expr, var: &str) -> Option<f64> {
     (p.len() == 2 && p[1] != 0.0).then(|| p[1])
 }
 
-/// ∫ f from a to b by adaptive Simpson's rule.
-pub(crate) fn simpson(
-    f: &dyn Fn(f64) -> Result<f64, String>,
+/// One interval of adaptive Simpson: its ends, the samples at the ends and the middle, and
+/// the Simpson estimate over it.
+#[derive(Clone, Copy)]
+struct Segment {
     a: f64,
     b: f64,
-) -> Result<f64, String> {
-    fn step(
-        f: &dyn Fn(f64) -> Result<f64, String>,
-        a: f64,
-        b: f64,
-        fa: f64,
-        fm: f64,
-        fb: f64,
-        whole: f64,
-        eps: f64,
-        depth: u32,
-    ) -> Result<f64, String> {
-        let m = (a + b) / 2.0;
-        let (lm, rm) = ((a + m) / 2.0, (m + b) / 2.0);
-        let (flm, frm) = (f(lm)?, f(rm)?);
-        let left = (m - a) / 6.0 * (fa + 4.0 * flm + fm);
-        let right = (b - m) / 6.0 * (fm + 4.0 * frm + fb);
-        if depth == 0 || (left + right - whole).abs() <= 15.0 * eps {
-            return Ok(left + right + (left + right - whole) / 15.0);
-        }
-        Ok(step(f, a, m, fa, flm, fm, left, eps / 2.0, depth - 1)?
-            + step(f, m, b, fm, frm, fb, right, eps / 2.0, depth - 1)?)
+    fa: f64,
+    fm: f64,
+    fb: f64,
+    whole: f64,
+}
+
+type Sample<'a> = &'a dyn Fn(f64) -> Result<f64, String>;
+
+fn segment(f: Sample<'_>, a: f64, b: f64, fa: f64, fb: f64) -> Result<Segment, String> {
+    let fm = f((a + b) / 2.0)?;
+    Ok(Segment {
+        a,
+        b,
+        fa,
+        fm,
+        fb,
+        whole: (b - a) / 6.0 * (fa + 4.0 * fm + fb),
+    })
+}
+
+fn refine(f: Sample<'_>, s: Segment, eps: f64, depth: u32) -> Result<f64, String> {
+    let m = (s.a + s.b) / 2.0;
+    let left = segment(f, s.a, m, s.fa, s.fm)?;
+    let right = segment(f, m, s.b, s.fm, s.fb)?;
+    let sum = left.whole + right.whole;
+    if depth == 0 || (sum - s.whole).abs() <= 15.0 * eps {
+        return Ok(sum + (sum - s.whole) / 15.0);
     }
-    let (fa, fb, fm) = (f(a)?, f(b)?, f((a + b) / 2.0)?);
-    let whole = (b - a) / 6.0 * (fa + 4.0 * fm + fb);
-    let value = step(f, a, b, fa, fm, fb, whole, 1e-10, 40)?;
+    Ok(refine(f, left, eps / 2.0, depth - 1)? + refine(f, right, eps / 2.0, depth - 1)?)
+}
+
+/// ∫ f from a to b by adaptive Simpson's rule.
+pub(crate) fn simpson(f: Sample<'_>, a: f64, b: f64) -> Result<f64, String> {
+    // At most this many samples, so a nowhere-converging integrand cannot run for ever.
+    let budget = std::cell::Cell::new(200_000u32);
+    let counted = |x: f64| {
+        let left = budget.get();
+        if left == 0 {
+            return Err("the integral did not converge within 200000 samples".to_owned());
+        }
+        budget.set(left - 1);
+        f(x)
+    };
+    let f: Sample<'_> = &counted;
+    let whole = segment(f, a, b, f(a)?, f(b)?)?;
+    let value = refine(f, whole, 1e-10, 40)?;
     if value.is_finite() {
         Ok(value)
     } else {
@@ -241,6 +276,9 @@ pub(crate) fn taylor(expr: &Expr, var: &str, at: f64, order: usize) -> Result<Ve
         if k > 0 {
             factorial *= k as f64;
             current = derivative(&current, var);
+            if size(&current) > MAX_NODES {
+                return Err(format!("derivative {k} grows past {MAX_NODES} terms"));
+            }
         }
         let value = eval_at(&current, var, at)?;
         if !value.is_finite() {

@@ -341,8 +341,14 @@ fn derivative(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> 
     let v = variable("math.derivative", args, &e)?;
     let order = args.get("order").and_then(Value::as_u64).unwrap_or(1);
     let mut d = e;
-    for _ in 0..order {
+    for k in 1..=order {
         d = calculus::derivative(&d, &v);
+        if calculus::size(&d) > calculus::MAX_NODES {
+            return Err(failed(
+                "math.derivative",
+                format!("derivative {k} grows past {} terms", calculus::MAX_NODES),
+            ));
+        }
     }
     let mut vars = Vec::new();
     expr::variables(&d, &mut vars);
