@@ -396,3 +396,14 @@ fn auth_tokens_expire() {
         "an expired token is pruned"
     );
 }
+
+#[test]
+fn runtime_services_fail_cleanly_without_a_runtime() {
+    let kernel = agentos_kernel::Kernel::new();
+    let pid = kernel.create_process("bare", agentos_kernel::CapabilitySet::all());
+    let mut state = agentos_tools::State::default();
+    let mut cx = agentos_tools::ToolCx::new(agentos_tools::AppId::new(), pid, &kernel, &mut state);
+    let args = json!({"key": "k", "value": 1});
+    let err = agentos_tools::Registry::builtin().call("storage.set", &mut cx, args.as_object().unwrap()).unwrap_err();
+    assert!(matches!(err, Error::Unavailable { ref tool, .. } if tool == "storage.set"), "{err}");
+}
