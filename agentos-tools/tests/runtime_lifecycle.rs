@@ -311,11 +311,28 @@ fn unchanged_values_notify_nobody_and_a_call_is_one_batched_patch() {
     let rt = common::runtime();
     let app = common::app_with(&rt, "b", "[]", "[]");
     let patches = rt.subscribe(app).unwrap();
-    let batch = common::call(&rt, app, "ui.set_multiple", json!({"values": {"a": 1, "b": 2, "c": 3}})).unwrap();
-    assert_eq!(patches.recv_timeout(Duration::from_secs(5)).unwrap(), batch, "three writes, one patch");
+    let batch = common::call(
+        &rt,
+        app,
+        "ui.set_multiple",
+        json!({"values": {"a": 1, "b": 2, "c": 3}}),
+    )
+    .unwrap();
+    assert_eq!(
+        patches.recv_timeout(Duration::from_secs(5)).unwrap(),
+        batch,
+        "three writes, one patch"
+    );
     assert_eq!(batch.changes.len(), 3);
     let same = common::call(&rt, app, "ui.set", json!({"key": "a", "value": 1})).unwrap();
     assert!(same.changes.is_empty());
     common::call(&rt, app, "ui.set", json!({"key": "a", "value": 2})).unwrap();
-    assert_eq!(patches.recv_timeout(Duration::from_secs(5)).unwrap().changes["a"], 2, "the unchanged write sent nothing");
+    assert_eq!(
+        patches
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap()
+            .changes["a"],
+        2,
+        "the unchanged write sent nothing"
+    );
 }

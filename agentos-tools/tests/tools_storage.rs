@@ -404,6 +404,45 @@ fn runtime_services_fail_cleanly_without_a_runtime() {
     let mut state = agentos_tools::State::default();
     let mut cx = agentos_tools::ToolCx::new(agentos_tools::AppId::new(), pid, &kernel, &mut state);
     let args = json!({"key": "k", "value": 1});
-    let err = agentos_tools::Registry::builtin().call("storage.set", &mut cx, args.as_object().unwrap()).unwrap_err();
-    assert!(matches!(err, Error::Unavailable { ref tool, .. } if tool == "storage.set"), "{err}");
+    let err = agentos_tools::Registry::builtin()
+        .call("storage.set", &mut cx, args.as_object().unwrap())
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Unavailable { ref tool, .. } if tool == "storage.set"),
+        "{err}"
+    );
+}
+
+#[test]
+fn io_tools_stop_at_the_call_deadline() {
+    let kernel = agentos_kernel::Kernel::new();
+    let pid = kernel.create_process("bare", agentos_kernel::CapabilitySet::all());
+    let registry = agentos_tools::Registry::builtin();
+    let mut state = agentos_tools::State::default();
+    let mut cx = agentos_tools::ToolCx::new(agentos_tools::AppId::new(), pid, &kernel, &mut state);
+    let mkdir = json!({"path": "/walk/a/b"});
+    registry
+        .call("filesystem.mkdir", &mut cx, mkdir.as_object().unwrap())
+        .unwrap();
+    assert_eq!(
+        registry.get("filesystem.find").unwrap().spec().timeout,
+        Some(std::time::Duration::from_secs(5))
+    );
+    // An outer deadline already past: the walk gives up at its first step.
+    cx.deadline = Some(std::time::Instant::now());
+    let find = json!({"path": "/walk", "pattern": "*"});
+    let err = registry
+        .call("filesystem.find", &mut cx, find.as_object().unwrap())
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { ref tool } if tool == "filesystem.find"),
+        "{err}"
+    );
+    cx.deadline = None;
+    assert_eq!(
+        registry
+            .call("filesystem.find", &mut cx, find.as_object().unwrap())
+            .unwrap()["count"],
+        2
+    );
 }
