@@ -2,6 +2,7 @@
 //! to the bound tools, lifecycle hooks, `$if`/`$for`, and patch subscribers.
 
 use std::{
+    cell::{Cell, RefCell},
     collections::{BTreeMap, HashMap},
     fmt,
     str::FromStr,
@@ -428,6 +429,7 @@ impl Runtime {
     pub fn dispatch(&self, app_id: AppId, event: &UiEvent) -> Result<Patch> {
         let app = self.app(app_id)?;
         let (outcome, deferred) = {
+            let _nested = Nested::enter();
             let mut guard = app.lock();
             let App {
                 pid,
@@ -494,6 +496,7 @@ impl Runtime {
     pub fn call_tool(&self, app_id: AppId, tool: &str, args: Map<String, Value>) -> Result<Patch> {
         let app = self.app(app_id)?;
         let (outcome, deferred) = {
+            let _nested = Nested::enter();
             let mut guard = app.lock();
             let pid = guard.pid;
             self.run_locked(app_id, pid, &mut guard, tool, &args, None)
@@ -550,7 +553,16 @@ impl Runtime {
         (Ok(patch), deferred)
     }
 
+    /// Runs app-manager actions once no app lock is held on this thread: a call nested inside
+    /// another app's dispatch (say, an app spawned by a tool whose `on_mount` closes its parent)
+    /// queues its actions for the outermost call instead of locking an app that is held.
     fn run_deferred(&self, deferred: Vec<Deferred>) {
+        if NESTING.with(Cell::get) > 0 {
+            PENDING.with(|pending| pending.borrow_mut().extend(deferred));
+            return;
+        }
+        let mut deferred = deferred;
+        deferred.extend(PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut())));
         for action in deferred {
             let outcome = match action {
                 Deferred::Close(id) => self.close(id),
@@ -638,6 +650,29 @@ impl Runtime {
     /// Appends to the system log (what `system.log` writes and `system.getLogs` reads).
     pub fn log(&self, level: &str, message: &str, app_id: Option<AppId>) {
         self.inner.services.log(level, message, app_id);
+    }
+}
+
+thread_local! {
+    /// How many app locks this thread holds through dispatch or `call_tool`.
+    static NESTING: Cell<u32> = const { Cell::new(0) };
+    /// Actions queued by nested calls, run by the outermost one.
+    static PENDING: RefCell<Vec<Deferred>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks this thread as holding an app lock until dropped.
+struct Nested;
+
+impl Nested {
+    fn enter() -> Nested {
+        NESTING.with(|n| n.set(n.get() + 1));
+        Nested
+    }
+}
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        NESTING.with(|n| n.set(n.get().saturating_sub(1)));
     }
 }
 

@@ -338,3 +338,28 @@ fn sessions_restore_exactly_what_was_saved() {
         "a name is required"
     );
 }
+
+#[test]
+fn nested_app_actions_wait_for_the_outer_call_instead_of_deadlocking() {
+    let rt = common::runtime();
+    // The parent's click spawns a child whose on_mount closes it again; closing the focused
+    // child passes focus back to the parent, whose on_focus hook needs the parent's lock —
+    // still held by the click. The close must wait until the click returns.
+    let parent = common::launch(
+        &rt,
+        r#"{"app": {"id": "p", "name": "P"}, "ui": {"lifecycle": {"on_focus": "app.list"}, "components": [
+        {"type": "button", "id": "spawn", "on_event": {"click": {"tool": "app.spawn", "args": {"blueprint":
+            {"app": {"id": "c", "name": "C"}, "ui": {"lifecycle": {"on_mount": "app.close"}, "components": []}}}}}}
+    ]}}"#,
+    );
+    let patch = rt
+        .dispatch(parent, &agentos_tools::UiEvent::click("spawn"))
+        .unwrap();
+    let child: agentos_tools::AppId = patch.result["app_id"].as_str().unwrap().parse().unwrap();
+    assert!(
+        matches!(rt.app_summary(child), Err(Error::UnknownApp(_))),
+        "the child closed itself"
+    );
+    assert_eq!(rt.focused(), Some(parent));
+    assert_eq!(rt.app_summary(parent).unwrap().lifecycle, Lifecycle::Active);
+}
