@@ -58,3 +58,8 @@ pub use crate::{
     state::State,
     tool::{Tool, ToolCx, ToolSpec},
 };
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
