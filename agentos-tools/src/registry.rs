@@ -102,6 +102,38 @@ impl Registry {
         specs
     }
 
+    /// The tools grouped by family (the id before the first dot), in the reference's
+    /// `/services` shape: `{id, name, category, capabilities, tools: [{id, name, description,
+    /// parameters: [{name, type, description, required}]}]}`, sorted by id.
+    pub fn services(&self) -> Vec<Value> {
+        let mut families: std::collections::BTreeMap<&str, Vec<&ToolSpec>> =
+            std::collections::BTreeMap::new();
+        for spec in self.specs() {
+            let family = spec.name.split('.').next().unwrap_or(&spec.name);
+            families.entry(family).or_default().push(spec);
+        }
+        families
+            .into_iter()
+            .map(|(family, specs)| {
+                let mut capabilities: Vec<String> = specs
+                    .iter()
+                    .flat_map(|s| s.capabilities.iter().map(|c| c.name().to_owned()))
+                    .collect();
+                capabilities.sort();
+                capabilities.dedup();
+                let tools: Vec<Value> = specs.iter().map(|spec| tool_entry(spec)).collect();
+                serde_json::json!({
+                    "id": family,
+                    "name": family,
+                    "description": format!("{} {family} tools", tools.len()),
+                    "category": family,
+                    "capabilities": capabilities,
+                    "tools": tools,
+                })
+            })
+            .collect()
+    }
+
     /// The metrics of every tool that has been called at least once, sorted by name.
     pub fn metrics(&self) -> Vec<ToolMetrics> {
         let mut out: Vec<ToolMetrics> = self
@@ -154,6 +186,39 @@ impl Registry {
         }
         outcome
     }
+}
+
+fn tool_entry(spec: &ToolSpec) -> Value {
+    let required: Vec<&str> = spec
+        .params
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let parameters: Vec<Value> = spec
+        .params
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|properties| {
+            properties
+                .iter()
+                .map(|(name, schema)| {
+                    let kind = match schema.get("type") {
+                        Some(Value::String(kind)) => kind.clone(),
+                        Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("|"),
+                        _ => "any".to_owned(),
+                    };
+                    serde_json::json!({
+                        "name": name,
+                        "type": kind,
+                        "description": schema.get("description").and_then(Value::as_str).unwrap_or(""),
+                        "required": required.contains(&name.as_str()),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({"id": spec.name, "name": spec.name, "description": spec.description, "parameters": parameters})
 }
 
 fn execute(

@@ -125,19 +125,34 @@ pub(crate) fn register(registry: &mut Registry) {
         if let Value::Object(extra) = extra {
             properties.extend(extra);
         }
+        let params = json!({"type": "object", "properties": properties});
+        for (alias, target) in ALIASES {
+            if target == name {
+                registry.register(UiTool {
+                    spec: ToolSpec::new(
+                        alias,
+                        &format!("Alias of {name}: {description}"),
+                        params.clone(),
+                    ),
+                    default_key,
+                    run,
+                });
+            }
+        }
         registry.register(UiTool {
-            spec: ToolSpec {
-                name: name.to_owned(),
-                description: description.to_owned(),
-                params: json!({"type": "object", "properties": properties}),
-                capabilities: Vec::new(),
-                timeout: None,
-            },
+            spec: ToolSpec::new(name, description, params),
             default_key,
             run,
         });
     }
 }
+
+/// The reference's other names for the same tools.
+pub(crate) const ALIASES: [(&str, &str); 3] = [
+    ("ui.set_state", "ui.set"),
+    ("ui.get_state", "ui.get"),
+    ("ui.evaluate", "ui.compute"),
+];
 
 fn set(cx: &mut ToolCx<'_>, key: &str, args: &Map<String, Value>) -> Result<Value> {
     let value = args

@@ -176,3 +176,63 @@ fn calculator_buttons_write_to_display_and_a_declared_target() {
         "a button never writes to its own id"
     );
 }
+
+#[test]
+fn reference_aliases_and_services_listing() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "a", "[]", "[]");
+    common::call(
+        &rt,
+        app,
+        "ui.set_state",
+        json!({"key": "x", "value": "2*3"}),
+    )
+    .unwrap();
+    assert_eq!(
+        common::call(&rt, app, "ui.get_state", json!({"key": "x"}))
+            .unwrap()
+            .result,
+        "2*3"
+    );
+    assert_eq!(
+        common::call(&rt, app, "ui.evaluate", json!({"key": "x"}))
+            .unwrap()
+            .changes["x"],
+        "6"
+    );
+    let services = rt.registry().services();
+    let storage = services.iter().find(|s| s["id"] == "storage").unwrap();
+    assert_eq!(
+        storage["capabilities"],
+        json!(["DELETE_FILE", "LIST_DIRECTORY", "READ_FILE", "WRITE_FILE"])
+    );
+    let set = storage["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "storage.set")
+        .unwrap();
+    assert_eq!(
+        set["parameters"][0],
+        json!({"name": "key", "type": "string", "description": "", "required": true})
+    );
+    for family in [
+        "ui",
+        "math",
+        "system",
+        "timer",
+        "storage",
+        "filesystem",
+        "http",
+        "auth",
+        "app",
+        "hub",
+        "notes",
+        "browser",
+        "analysis",
+        "clipboard",
+        "notification",
+    ] {
+        assert!(services.iter().any(|s| s["id"] == family), "{family}");
+    }
+}
