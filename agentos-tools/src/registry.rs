@@ -103,8 +103,8 @@ impl Registry {
     }
 
     /// The tools grouped by family (the id before the first dot), in the reference's
-    /// `/services` shape: `{id, name, category, capabilities, tools: [{id, name, description,
-    /// parameters: [{name, type, description, required}]}]}`, sorted by id.
+    /// `/services` shape: `{id, name, description, category, capabilities, tools: [{id, name,
+    /// description, parameters: [{name, type, description, required}]}]}`, sorted by id.
     pub fn services(&self) -> Vec<Value> {
         let mut families: std::collections::BTreeMap<&str, Vec<&ToolSpec>> =
             std::collections::BTreeMap::new();
@@ -122,15 +122,72 @@ impl Registry {
                 capabilities.sort();
                 capabilities.dedup();
                 let tools: Vec<Value> = specs.iter().map(|spec| tool_entry(spec)).collect();
+                let (name, description, category) = FAMILIES
+                    .iter()
+                    .find(|(id, ..)| *id == family)
+                    .map_or((family, "", family), |(_, name, description, category)| {
+                        (*name, *description, *category)
+                    });
                 serde_json::json!({
                     "id": family,
-                    "name": family,
-                    "description": format!("{} {family} tools", tools.len()),
-                    "category": family,
+                    "name": name,
+                    "description": description,
+                    "category": category,
                     "capabilities": capabilities,
                     "tools": tools,
                 })
             })
+            .collect()
+    }
+
+    /// The services that best match `intent`, by the reference's score: +10 when the intent
+    /// contains the service id or its lowercase name, +5 per description word it contains,
+    /// +3 per capability (`_` read as a space), +2 for the category. Highest first, ties by
+    /// id; services scoring 0 are left out; at most 5.
+    pub fn discover(&self, intent: &str) -> Vec<Value> {
+        let intent = intent.to_lowercase();
+        let mut scored: Vec<(u32, Value)> = self
+            .services()
+            .into_iter()
+            .map(|service| {
+                let text = |key: &str| service[key].as_str().unwrap_or_default().to_lowercase();
+                let mut score = 0;
+                if intent.contains(&text("id")) || intent.contains(&text("name")) {
+                    score += 10;
+                }
+                for word in text("description")
+                    .split_whitespace()
+                    .filter(|w| w.len() > 2)
+                {
+                    if intent.contains(word) {
+                        score += 5;
+                    }
+                }
+                for capability in service["capabilities"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
+                    if intent.contains(&capability.to_lowercase().replace('_', " ")) {
+                        score += 3;
+                    }
+                }
+                if intent.contains(&text("category")) {
+                    score += 2;
+                }
+                (score, service)
+            })
+            .filter(|(score, _)| *score > 0)
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.1["id"].as_str().cmp(&b.1["id"].as_str()))
+        });
+        scored
+            .into_iter()
+            .take(5)
+            .map(|(_, service)| service)
             .collect()
     }
 
@@ -187,6 +244,95 @@ impl Registry {
         outcome
     }
 }
+
+/// Family id, display name, description words used by discovery, category.
+const FAMILIES: [(&str, &str, &str, &str); 15] = [
+    (
+        "ui",
+        "UI",
+        "component state display input buttons forms tabs modals lists",
+        "ui",
+    ),
+    (
+        "math",
+        "Math",
+        "arithmetic statistics calculator equations algebra calculus matrices",
+        "math",
+    ),
+    (
+        "system",
+        "System",
+        "system information time logs alerts notifications clipboard",
+        "system",
+    ),
+    (
+        "timer",
+        "Timer",
+        "timers intervals delays countdown clock",
+        "system",
+    ),
+    (
+        "storage",
+        "Storage",
+        "persistent key value storage save settings data",
+        "storage",
+    ),
+    (
+        "filesystem",
+        "Filesystem",
+        "files folders directories read write search explorer",
+        "filesystem",
+    ),
+    (
+        "http",
+        "HTTP",
+        "web requests fetch download api network",
+        "http",
+    ),
+    (
+        "auth",
+        "Auth",
+        "users accounts login logout passwords tokens",
+        "auth",
+    ),
+    (
+        "app",
+        "Apps",
+        "spawn close focus windows applications",
+        "system",
+    ),
+    (
+        "hub",
+        "Hub",
+        "app store launcher browse installed apps",
+        "system",
+    ),
+    (
+        "notes",
+        "Notes",
+        "notes notebook writing text documents",
+        "productivity",
+    ),
+    (
+        "browser",
+        "Browser",
+        "web browser pages navigate urls history",
+        "utilities",
+    ),
+    (
+        "analysis",
+        "Analysis",
+        "system analysis monitoring dashboard metrics export",
+        "system",
+    ),
+    ("clipboard", "Clipboard", "copy paste clipboard", "system"),
+    (
+        "notification",
+        "Notifications",
+        "notifications messages",
+        "system",
+    ),
+];
 
 fn tool_entry(spec: &ToolSpec) -> Value {
     let required: Vec<&str> = spec

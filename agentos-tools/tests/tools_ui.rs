@@ -236,3 +236,18 @@ fn reference_aliases_and_services_listing() {
         assert!(services.iter().any(|s| s["id"] == family), "{family}");
     }
 }
+
+#[test]
+fn discovery_ranks_services_by_the_reference_score() {
+    let registry = agentos_tools::Registry::builtin();
+    let found = registry.discover("I want to save my settings and read files from a folder");
+    let ids: Vec<&str> = found.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(&ids[..2], ["filesystem", "storage"], "{ids:?}");
+    assert!(found.len() <= 5);
+    assert!(
+        registry.discover("zzzz qqqq").is_empty(),
+        "score 0 is left out"
+    );
+    let math = registry.discover("a calculator that solves equations");
+    assert_eq!(math[0]["id"], "math");
+}
