@@ -399,13 +399,43 @@ impl Runtime {
             .collect()
     }
 
-    /// Package counts per category.
-    pub fn package_categories(&self) -> BTreeMap<String, usize> {
+    /// Loads the persisted packages, then seeds from host directory `apps_dir` (when given)
+    /// and the built-in defaults — what a server does once at start.
+    ///
+    /// # Ambient Authority
+    /// Reads `apps_dir` on the host filesystem, as [`Runtime::seed_apps_dir_ambient`] does.
+    ///
+    /// # Errors
+    /// What [`Runtime::load_packages`] or [`Runtime::seed_apps_dir_ambient`] return.
+    pub fn start_registry_ambient(&self, apps_dir: Option<&Path>) -> Result<SeedReport> {
+        self.load_packages()?;
+        match apps_dir {
+            Some(dir) => self.seed_apps_dir_ambient(dir),
+            None => Ok(self.seed_packages(&[])),
+        }
+    }
+
+    /// `{total_packages, categories: {category: count}, last_updated}` (ms since the epoch).
+    pub fn package_stats(&self) -> Value {
+        let packages = self.inner.packages.read();
+        let last = packages
+            .values()
+            .map(|entry| entry.package.updated_at_ms)
+            .max();
+        json!({"total_packages": packages.len(), "categories": self.categories_of(&packages), "last_updated": last})
+    }
+
+    fn categories_of(&self, packages: &BTreeMap<String, Entry>) -> BTreeMap<String, usize> {
         let mut out = BTreeMap::new();
-        for entry in self.inner.packages.read().values() {
+        for entry in packages.values() {
             *out.entry(entry.package.category.clone()).or_insert(0) += 1;
         }
         out
+    }
+
+    /// Package counts per category.
+    pub fn package_categories(&self) -> BTreeMap<String, usize> {
+        self.categories_of(&self.inner.packages.read())
     }
 
     /// Package `id`.

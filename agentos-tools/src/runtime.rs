@@ -205,6 +205,8 @@ pub(crate) struct Inner {
     pub(crate) services: Services,
     pub(crate) packages: RwLock<BTreeMap<String, crate::packages::Entry>>,
     pub(crate) generator: RwLock<Option<Arc<dyn Generator>>>,
+    /// When a session was last saved and last restored (ms since the epoch).
+    pub(crate) session_marks: Mutex<(Option<u64>, Option<u64>)>,
 }
 
 /// Turns a request in words into a Blueprint, for `app.spawn {"request": …}`. The runtime
@@ -254,6 +256,7 @@ impl Runtime {
                 services,
                 packages: RwLock::new(BTreeMap::new()),
                 generator: RwLock::new(None),
+                session_marks: Mutex::new((None, None)),
             }),
         };
         for dir in ["registry", "sessions", "users", "data"] {

@@ -171,7 +171,32 @@ impl Runtime {
             &self.session_path(&id),
             &bytes,
         )?;
+        self.inner.session_marks.lock().0 = Some(now);
         Ok(summary(&session))
+    }
+
+    /// Saves the workspace as session `default` ("Auto-saved session").
+    ///
+    /// # Errors
+    /// As [`Runtime::save_session`].
+    pub fn save_default_session(&self) -> Result<SessionSummary> {
+        self.save_session(SaveSession {
+            name: "default".to_owned(),
+            description: "Auto-saved session".to_owned(),
+            ..SaveSession::default()
+        })
+    }
+
+    /// `{total_sessions, last_saved, last_restored}` (ms since the epoch, null when never).
+    ///
+    /// # Errors
+    /// As [`Runtime::sessions`].
+    pub fn session_stats(&self) -> Result<Value> {
+        let sessions = self.sessions()?;
+        let marks = self.inner.session_marks.lock();
+        Ok(
+            json!({"total_sessions": sessions.len(), "last_saved": marks.0, "last_restored": marks.1}),
+        )
     }
 
     /// Every saved session, newest first.
@@ -319,6 +344,7 @@ impl Runtime {
                 .unwrap_or_default();
             self.replace_state(new_id, state)?;
         }
+        self.inner.session_marks.lock().1 = Some(now_ms());
         Ok(RestoreReport {
             session_id: id.to_owned(),
             apps: mapping,

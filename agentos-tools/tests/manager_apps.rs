@@ -196,8 +196,8 @@ fn registry_seeds_saves_lists_launches_deletes() {
     assert!(saved.id.starts_with("calc-2"), "{}", saved.id);
     assert_eq!(rt.package(&saved.id).unwrap().source, "user");
     let rt2 = Runtime::new(kernel, agentos_tools::Registry::builtin());
-    assert_eq!(rt2.load_packages().unwrap(), 5);
-    let again = rt2.seed_apps_dir_ambient(dir.path()).unwrap();
+    let again = rt2.start_registry_ambient(Some(dir.path())).unwrap();
+    assert_eq!(rt2.package_stats()["total_packages"], 5);
     assert!(again.added.is_empty(), "{again:?}");
     assert_eq!(rt2.package(&saved.id).unwrap().category, "mine");
     rt2.launch_package(&saved.id, Launch::default()).unwrap();
@@ -320,6 +320,10 @@ fn sessions_restore_exactly_what_was_saved() {
         after["focused_app_id"],
         json!(report.apps[&parent.to_string()].to_string())
     );
+    let stats = rt.session_stats().unwrap();
+    assert_eq!(stats["total_sessions"], 2);
+    assert!(stats["last_saved"].as_u64().is_some() && stats["last_restored"].as_u64().is_some());
+    assert_eq!(rt.save_default_session().unwrap().name, "default");
     rt.delete_session(&second.id).unwrap();
     assert!(matches!(
         rt.session(&second.id),
