@@ -22,7 +22,8 @@ const FILE_KINDS: [CapabilityKind; 5] = [
     CapabilityKind::ListDirectory,
 ];
 
-fn scoped(kind: CapabilityKind, scope: &VfsPath) -> Capability {
+/// `kind` limited to `scope` when it is a file kind, unscoped otherwise.
+pub(crate) fn scoped(kind: CapabilityKind, scope: &VfsPath) -> Capability {
     match kind {
         CapabilityKind::ReadFile => Capability::ReadFile(Some(scope.clone())),
         CapabilityKind::WriteFile => Capability::WriteFile(Some(scope.clone())),

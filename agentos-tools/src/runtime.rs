@@ -239,7 +239,7 @@ impl Runtime {
         ]
         .into_iter()
         .fold(CapabilitySet::new(), |set, kind| {
-            set.grant(scoped(kind, &root))
+            set.grant(caps::scoped(kind, &root))
         })
         .grant(Capability::TimeAccess)
         .grant(Capability::SystemInfo);
@@ -676,16 +676,5 @@ impl Nested {
 impl Drop for Nested {
     fn drop(&mut self) {
         NESTING.with(|n| n.set(n.get().saturating_sub(1)));
-    }
-}
-
-pub(crate) fn scoped(kind: CapabilityKind, scope: &VfsPath) -> Capability {
-    match kind {
-        CapabilityKind::ReadFile => Capability::ReadFile(Some(scope.clone())),
-        CapabilityKind::WriteFile => Capability::WriteFile(Some(scope.clone())),
-        CapabilityKind::CreateFile => Capability::CreateFile(Some(scope.clone())),
-        CapabilityKind::DeleteFile => Capability::DeleteFile(Some(scope.clone())),
-        CapabilityKind::ListDirectory => Capability::ListDirectory(Some(scope.clone())),
-        other => Capability::unscoped(other),
     }
 }
