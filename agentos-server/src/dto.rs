@@ -1,7 +1,7 @@
 //! Wire shapes of requests and responses, with conversions from core types.
 
-use agentos_tools::{AppId, AppSummary, UiEvent};
-use serde::{Deserialize, Serialize};
+use agentos_tools::{AppId, UiEvent};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -33,26 +33,6 @@ impl From<EventRequest> for UiEvent {
             component_id: request.component_id,
             event: request.event,
             value: request.value,
-        }
-    }
-}
-
-/// One running app in `GET /apps`.
-#[derive(Debug, Serialize)]
-pub(crate) struct AppDto {
-    pub(crate) app_id: AppId,
-    pub(crate) pid: u32,
-    pub(crate) blueprint_id: String,
-    pub(crate) title: String,
-}
-
-impl From<AppSummary> for AppDto {
-    fn from(app: AppSummary) -> AppDto {
-        AppDto {
-            app_id: app.app_id,
-            pid: app.pid.0,
-            blueprint_id: app.blueprint_id,
-            title: app.title,
         }
     }
 }

@@ -68,13 +68,19 @@ impl From<agentos_tools::Error> for ApiError {
     fn from(err: agentos_tools::Error) -> ApiError {
         use agentos_tools::Error as E;
         let status = match &err {
-            E::UnknownApp(_) | E::UnknownComponent { .. } => StatusCode::NOT_FOUND,
+            E::UnknownApp(_) | E::UnknownComponent { .. } | E::NotFound { .. } => {
+                StatusCode::NOT_FOUND
+            }
             E::UnboundEvent { .. }
             | E::InvalidParam { .. }
             | E::Expression { .. }
-            | E::Blueprint(_) => StatusCode::BAD_REQUEST,
+            | E::Blueprint(_)
+            | E::Launch { .. } => StatusCode::BAD_REQUEST,
             E::UnknownTool(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            E::Kernel(agentos_kernel::Error::PermissionDenied { .. }) => StatusCode::FORBIDDEN,
+            E::CapabilityDenied { .. }
+            | E::Kernel(agentos_kernel::Error::PermissionDenied { .. }) => StatusCode::FORBIDDEN,
+            E::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            E::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError {

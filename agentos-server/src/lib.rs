@@ -26,7 +26,7 @@ use tower_http::cors::CorsLayer;
 pub use crate::{
     error::ApiError,
     guard::RateLimit,
-    state::{SYSTEM_MOUNT, ServerConfig, ServerState},
+    state::{SYSTEM_MOUNT, ServerConfig, ServerState, StartError},
 };
 
 /// Largest request body accepted, in bytes (a 512 KB Blueprint plus its envelope).
@@ -47,6 +47,29 @@ pub fn router(state: ServerState) -> Router {
         )
         .route("/apps/{id}/state", get(routes::app_state))
         .route("/apps/{id}/events", post(routes::app_event))
+        .route("/apps/{id}/focus", post(routes::focus_app))
+        .route("/apps/{id}/window", post(routes::set_window))
+        .route("/services", get(routes::services::list))
+        .route("/services/discover", post(routes::services::discover))
+        .route("/services/execute", post(routes::services::execute))
+        .route("/registry/save", post(routes::registry::save))
+        .route("/registry/apps", get(routes::registry::list))
+        .route(
+            "/registry/apps/{id}",
+            get(routes::registry::get).delete(routes::registry::delete),
+        )
+        .route("/registry/apps/{id}/launch", post(routes::registry::launch))
+        .route("/sessions", get(routes::sessions::list))
+        .route("/sessions/save", post(routes::sessions::save))
+        .route(
+            "/sessions/save-default",
+            post(routes::sessions::save_default),
+        )
+        .route(
+            "/sessions/{id}",
+            get(routes::sessions::get).delete(routes::sessions::delete),
+        )
+        .route("/sessions/{id}/restore", post(routes::sessions::restore))
         .route("/stream", get(ws::stream))
         .fallback(routes::not_found)
         .layer(middleware::from_fn_with_state(

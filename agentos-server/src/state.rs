@@ -20,6 +20,20 @@ pub struct ServerConfig {
     pub rate_limit: Option<RateLimit>,
     /// Host directory mounted at `/system` for persistent state; `None` keeps everything in memory.
     pub data_dir: Option<PathBuf>,
+    /// Host directory of prebuilt `.bp` apps seeded into the registry at start.
+    pub apps_dir: Option<PathBuf>,
+}
+
+/// Why the server state could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The data directory could not be opened or mounted.
+    #[error("data directory: {0}")]
+    DataDir(#[from] agentos_kernel::Error),
+    /// The app registry could not be loaded or seeded.
+    #[error("app registry: {0}")]
+    Registry(#[from] agentos_tools::Error),
 }
 
 /// Shared server state. Cheap to clone.
@@ -36,17 +50,30 @@ pub struct ServerState {
 
 impl ServerState {
     /// A fresh kernel (with `config.data_dir` mounted at `/system`, created if missing), the
-    /// built-in tools, the offline generator and `config`.
+    /// built-in tools, the offline generator and `config`; the app registry is loaded and
+    /// seeded from `config.apps_dir` and the built-in defaults.
     ///
     /// # Errors
-    /// The kernel's `Io` error when the data directory cannot be created or opened.
-    pub fn new(config: ServerConfig) -> Result<ServerState, agentos_kernel::Error> {
+    /// [`StartError`] when the data directory cannot be used or the registry cannot be seeded.
+    pub fn new(config: ServerConfig) -> Result<ServerState, StartError> {
         let kernel = Kernel::new();
         if let Some(data_dir) = &config.data_dir {
             let local = LocalFs::open_ambient(data_dir, false, true, ambient_authority())?;
             kernel.mount(SYSTEM_MOUNT, Arc::new(local))?;
         }
-        Ok(ServerState::with_kernel(kernel, config))
+        let state = ServerState::with_kernel(kernel, config);
+        let report = state
+            .runtime
+            .start_registry_ambient(state.config.apps_dir.as_deref())?;
+        tracing::info!(
+            added = report.added.len(),
+            kept = report.kept.len(),
+            "app registry ready"
+        );
+        for error in &report.errors {
+            tracing::warn!("prebuilt app skipped: {error}");
+        }
+        Ok(state)
     }
 
     /// In memory only, with no token and the default rate limit.

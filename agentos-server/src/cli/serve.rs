@@ -31,6 +31,9 @@ pub(crate) struct ServeArgs {
     /// Directory for persistent state (registry, sessions, app storage), mounted at /system.
     #[arg(long, default_value = ".agentos", env = "AGENTOS_DATA_DIR")]
     data_dir: PathBuf,
+    /// Directory of prebuilt `.bp` apps seeded into the registry at start (skipped when missing).
+    #[arg(long, default_value = "apps", env = "AGENTOS_APPS_DIR")]
+    apps_dir: PathBuf,
 }
 
 /// Serves until the process is stopped.
@@ -53,9 +56,14 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             burst: args.rate_burst.max(1.0),
         }),
         data_dir: Some(args.data_dir.clone()),
+        apps_dir: args.apps_dir.is_dir().then_some(args.apps_dir),
     };
-    let state = ServerState::new(config)
-        .with_context(|| format!("cannot use data directory {}", args.data_dir.display()))?;
+    let state = ServerState::new(config).with_context(|| {
+        format!(
+            "cannot start with data directory {}",
+            args.data_dir.display()
+        )
+    })?;
     agentos_server::serve(listener, state)
         .await
         .context("server stopped")?;

@@ -7,7 +7,7 @@ use axum::{
 use serde_json::{Value, json};
 
 use crate::{
-    dto::{AppDto, EventRequest, LaunchRequest, app_id},
+    dto::{EventRequest, LaunchRequest, app_id},
     error::ApiError,
     state::ServerState,
 };
@@ -27,10 +27,9 @@ pub(crate) async fn launch_app(
     Ok(Json(json!({"app_id": app_id, "blueprint": &*blueprint})))
 }
 
-/// `GET /apps`: every running app.
+/// `GET /apps`: every running app with its window and lifecycle, and the manager's stats.
 pub(crate) async fn list_apps(State(state): State<ServerState>) -> Json<Value> {
-    let apps: Vec<AppDto> = state.runtime.list().into_iter().map(AppDto::from).collect();
-    Json(json!({"stats": {"total_apps": apps.len()}, "apps": apps}))
+    Json(json!({"stats": state.runtime.stats(), "apps": state.runtime.list()}))
 }
 
 /// `GET /apps/:id/state`: `{"app_id", "state": {component id: value}}`.

@@ -15,7 +15,7 @@ pub(crate) async fn health(State(state): State<ServerState>) -> Json<Value> {
     Json(json!({
         "status": "healthy",
         "version": env!("CARGO_PKG_VERSION"),
-        "app_manager": {"total_apps": state.runtime.list().len()},
+        "app_manager": state.runtime.stats(),
         "service_registry": {"total_tools": state.runtime.registry().specs().len()},
         "kernel": {"connected": true},
         "ai_service": {"connected": true},

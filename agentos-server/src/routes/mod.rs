@@ -3,12 +3,17 @@
 mod apps;
 mod generate;
 mod health;
+mod manager;
 mod metrics;
+pub(crate) mod registry;
+pub(crate) mod services;
+pub(crate) mod sessions;
 
 pub(crate) use self::{
     apps::{app_detail, app_event, app_state, close_app, launch_app, list_apps},
     generate::generate_ui,
     health::{health, root},
+    manager::{focus_app, set_window},
     metrics::metrics,
 };
 
