@@ -4,7 +4,8 @@ use std::{path::PathBuf, sync::Arc};
 
 use agentos_ai::Generator;
 use agentos_kernel::{Kernel, LocalFs, ambient_authority};
-use agentos_tools::{Registry, Runtime};
+use agentos_tools::{Patch, Registry, Runtime};
+use tokio::sync::broadcast;
 
 use crate::guard::{RateLimit, SharedLimiter};
 
@@ -46,7 +47,12 @@ pub struct ServerState {
     /// Token and rate limit.
     pub config: Arc<ServerConfig>,
     pub(crate) limiter: SharedLimiter,
+    /// Every patch of every app, fanned out to each WebSocket view.
+    pub(crate) patches: broadcast::Sender<Patch>,
 }
+
+/// Patches a slow view may fall behind by before it skips ahead.
+const PATCH_BACKLOG: usize = 1024;
 
 impl ServerState {
     /// A fresh kernel (with `config.data_dir` mounted at `/system`, created if missing), the
@@ -86,11 +92,31 @@ impl ServerState {
     }
 
     fn with_kernel(kernel: Kernel, config: ServerConfig) -> ServerState {
+        let runtime = Runtime::new(kernel, Registry::builtin());
+        let (patches, _) = broadcast::channel(PATCH_BACKLOG);
+        forward_patches(runtime.subscribe_all(), patches.clone());
         ServerState {
-            runtime: Runtime::new(kernel, Registry::builtin()),
+            runtime,
             generator: Arc::new(Generator::offline()),
             config: Arc::new(config),
             limiter: SharedLimiter::default(),
+            patches,
         }
+    }
+}
+
+/// Moves the runtime's patches (a blocking std channel) onto the async broadcast channel, on one
+/// thread for the whole server; it ends when the runtime is dropped.
+fn forward_patches(source: std::sync::mpsc::Receiver<Patch>, sink: broadcast::Sender<Patch>) {
+    let spawned = std::thread::Builder::new()
+        .name("agentos-patches".to_owned())
+        .spawn(move || {
+            while let Ok(patch) = source.recv() {
+                // No view connected is not an error: the patch is simply not needed.
+                let _ = sink.send(patch);
+            }
+        });
+    if let Err(err) = spawned {
+        tracing::error!("cannot start the patch forwarder, views will not sync: {err}");
     }
 }

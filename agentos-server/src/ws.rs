@@ -2,6 +2,7 @@
 //! patches, `pong` and `error` out.
 
 use agentos_ai::GenerationEvent;
+use agentos_tools::Patch;
 use axum::{
     extract::{
         State,
@@ -12,6 +13,7 @@ use axum::{
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tokio::sync::broadcast;
 
 use crate::{
     dto::{EventRequest, app_id},
@@ -42,19 +44,28 @@ pub(crate) async fn stream(
 }
 
 async fn session(mut socket: WebSocket, state: ServerState) {
+    let mut patches = state.patches.subscribe();
     let hello = json!({"type": "system", "message": "Connected to AgentOS"});
     if send(&mut socket, hello).await.is_err() {
         return;
     }
-    while let Some(Ok(message)) = socket.recv().await {
-        let text = match message {
-            Message::Text(text) => text,
-            Message::Close(_) => return,
-            _ => continue,
-        };
-        let replies = match serde_json::from_str::<ClientMessage>(&text) {
-            Ok(message) => handle(&state, message).await,
-            Err(err) => vec![error(format!("invalid message: {err}"))],
+    loop {
+        let replies = tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(&text) {
+                    Ok(message) => handle(&state, message).await,
+                    Err(err) => vec![error(format!("invalid message: {err}"))],
+                },
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => continue,
+            },
+            patch = patches.recv() => match patch {
+                Ok(patch) => vec![state_message(&patch)],
+                Err(broadcast::error::RecvError::Lagged(n_missed)) => {
+                    vec![error(format!("this view missed {n_missed} updates; reload to resync"))]
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
         };
         for reply in replies {
             if send(&mut socket, reply).await.is_err() {
@@ -62,6 +73,17 @@ async fn session(mut socket: WebSocket, state: ServerState) {
             }
         }
     }
+}
+
+/// A `state` message: what one dispatch changed in one app, sent to every view.
+fn state_message(patch: &Patch) -> Value {
+    let mut message = json!({
+        "type": "state", "app_id": patch.app_id, "changes": patch.changes, "result": patch.result,
+    });
+    if !patch.effects.is_empty() {
+        message["effects"] = json!(patch.effects);
+    }
+    message
 }
 
 async fn handle(state: &ServerState, message: ClientMessage) -> Vec<Value> {
@@ -74,9 +96,12 @@ async fn handle(state: &ServerState, message: ClientMessage) -> Vec<Value> {
                 Err(_) => return vec![error(format!("invalid app id `{id}`: expected a UUID"))],
             };
             match state.runtime.dispatch(app_id, &event.into()) {
-                Ok(patch) => vec![json!({
-                    "type": "state", "app_id": patch.app_id, "changes": patch.changes, "result": patch.result,
-                })],
+                // Every view, this one included, gets the patch from the broadcast; a patch
+                // that changed nothing is answered here so the sender still hears back.
+                Ok(patch) if patch.changes.is_empty() && patch.effects.is_empty() => {
+                    vec![state_message(&patch)]
+                }
+                Ok(_) => Vec::new(),
                 Err(err) => vec![error(err.to_string())],
             }
         }

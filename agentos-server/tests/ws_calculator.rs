@@ -64,6 +64,12 @@ async fn generate_and_click_over_websocket() {
         serde_json::from_str(&streamed).expect("tokens concatenate to the blueprint JSON");
     assert_eq!(streamed["app"]["id"], blueprint["app"]["id"]);
 
+    // A second view of the same server: it sees every patch, as a second browser tab would.
+    let (mut watcher, _) = connect_async(format!("ws://{address}/stream"))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut watcher).await["type"], "system");
+
     let mut last = Value::Null;
     for label in ["7", "+", "3", "="] {
         let component_id = common::button_id(&blueprint, label);
@@ -72,6 +78,27 @@ async fn generate_and_click_over_websocket() {
         assert_eq!(last["type"], "state", "{last}");
     }
     assert_eq!(last["changes"]["display"], "10");
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let message = next_json(&mut watcher).await;
+        assert_eq!(message["type"], "state");
+        assert_eq!(message["app_id"], app_id.as_str());
+        seen.push(message["changes"]["display"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(seen, ["7", "7+", "7+3", "10"]);
+
+    // A click over HTTP reaches the WebSocket views too.
+    let client = reqwest::Client::new();
+    let clear = common::button_id(&blueprint, "C");
+    let response = client
+        .post(format!("http://{address}/apps/{app_id}/events"))
+        .json(&json!({"component_id": clear, "event": "click"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(next_json(&mut watcher).await["changes"]["display"], "0");
+    assert_eq!(next_json(&mut socket).await["changes"]["display"], "0");
 
     send(
         &mut socket,

@@ -20,16 +20,26 @@ pub(crate) struct App {
     pub(crate) template: Arc<Template>,
     pub(crate) state: State,
     pub(crate) subscribers: Vec<Sender<Patch>>,
+    /// Subscribers to every app's patches, shared with the runtime.
+    pub(crate) watchers: Watchers,
 }
 
+/// Receivers of the patches of every app (one per server, say), shared by all apps.
+pub(crate) type Watchers = Arc<parking_lot::Mutex<Vec<Sender<Patch>>>>;
+
 impl App {
-    /// Sends `patch` to every live subscriber, dropping those whose receiver is gone.
+    /// Sends `patch` to every live subscriber of this app and of all apps, dropping those whose
+    /// receiver is gone.
     pub(crate) fn publish(&mut self, patch: &Patch) {
-        if self.subscribers.is_empty() || (patch.changes.is_empty() && patch.effects.is_empty()) {
+        if patch.changes.is_empty() && patch.effects.is_empty() {
             return;
         }
         self.subscribers
             .retain(|subscriber| subscriber.send(patch.clone()).is_ok());
+        let mut watchers = self.watchers.lock();
+        if !watchers.is_empty() {
+            watchers.retain(|watcher| watcher.send(patch.clone()).is_ok());
+        }
     }
 }
 

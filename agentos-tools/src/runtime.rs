@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::{
-    app::{App, Template, event_args},
+    app::{App, Template, Watchers, event_args},
     caps, directives,
     error::{Error, Result},
     kernel_io,
@@ -207,6 +207,8 @@ pub(crate) struct Inner {
     pub(crate) generator: RwLock<Option<Arc<dyn Generator>>>,
     /// When a session was last saved and last restored (ms since the epoch).
     pub(crate) session_marks: Mutex<(Option<u64>, Option<u64>)>,
+    /// Subscribers to the patches of every app.
+    pub(crate) watchers: Watchers,
 }
 
 /// Turns a request in words into a Blueprint, for `app.spawn {"request": …}`. The runtime
@@ -257,6 +259,7 @@ impl Runtime {
                 packages: RwLock::new(BTreeMap::new()),
                 generator: RwLock::new(None),
                 session_marks: Mutex::new((None, None)),
+                watchers: Watchers::default(),
             }),
         };
         for dir in ["registry", "sessions", "users", "data"] {
@@ -367,6 +370,7 @@ impl Runtime {
             template: template.clone(),
             state: template.initial.clone(),
             subscribers: Vec::new(),
+            watchers: self.inner.watchers.clone(),
         };
         self.inner
             .apps
@@ -439,6 +443,7 @@ impl Runtime {
                 template,
                 state,
                 subscribers: _,
+                watchers: _,
             } = &mut *guard;
             let template = template.clone();
             let component = template
@@ -586,6 +591,14 @@ impl Runtime {
         let (sender, receiver) = mpsc::channel();
         self.app(app_id)?.lock().subscribers.push(sender);
         Ok(receiver)
+    }
+
+    /// A receiver of every patch of every app, present and future — one channel for a server
+    /// that keeps all its views in sync. Dropping the receiver unsubscribes.
+    pub fn subscribe_all(&self) -> mpsc::Receiver<Patch> {
+        let (sender, receiver) = mpsc::channel();
+        self.inner.watchers.lock().push(sender);
+        receiver
     }
 
     /// A copy of app `app_id`'s whole component state.

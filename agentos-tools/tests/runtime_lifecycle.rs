@@ -343,3 +343,21 @@ fn unchanged_values_notify_nobody_and_a_call_is_one_batched_patch() {
         "the unchanged write sent nothing"
     );
 }
+
+#[test]
+fn a_runtime_wide_subscriber_sees_every_app_including_later_ones() {
+    let rt = common::runtime();
+    let all = rt.subscribe_all();
+    let source = r#"{"app": {"id": "c", "name": "C"}, "ui": {"components": [
+        {"type": "input", "id": "display", "props": {"value": "0"}},
+        {"type": "button", "id": "one", "props": {"text": "1"}, "on_event": {"click": "ui.append"}}]}}"#;
+    let first = common::launch(&rt, source);
+    let second = common::launch(&rt, source);
+    let a = rt.dispatch(first, &UiEvent::click("one")).unwrap();
+    let b = rt.dispatch(second, &UiEvent::click("one")).unwrap();
+    assert_eq!(all.recv_timeout(Duration::from_secs(5)).unwrap(), a);
+    assert_eq!(all.recv_timeout(Duration::from_secs(5)).unwrap(), b);
+    drop(all);
+    // With the only watcher gone, publishing keeps working.
+    rt.dispatch(first, &UiEvent::click("one")).unwrap();
+}
