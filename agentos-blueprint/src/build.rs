@@ -120,7 +120,7 @@ impl Builder {
             templates: Templates::default(),
             path: String::new(),
             position: None,
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             tool_refs: Vec::new(),
             pending: Vec::new(),
         }
@@ -165,25 +165,28 @@ impl Builder {
 
     /// Splits an object's members into slots, reporting duplicate keys (the first one wins).
     fn slots(&mut self, members: Vec<Member>) -> Vec<Option<Member>> {
-        let mut slots: Vec<Option<Member>> = Vec::with_capacity(members.len());
-        let mut seen: Option<std::collections::HashSet<String>> =
-            (members.len() > 16).then(std::collections::HashSet::new);
-        for member in members {
-            let duplicate = match &mut seen {
-                Some(seen) => !seen.insert(member.key.clone()),
-                None => slots.iter().flatten().any(|m| m.key == member.key),
-            };
-            if duplicate {
-                let key = member.key.clone();
+        let duplicates: Vec<usize> = if members.len() <= 16 {
+            (1..members.len())
+                .filter(|&i| members[..i].iter().any(|m| m.key == members[i].key))
+                .collect()
+        } else {
+            let mut seen: HashMap<&str, ()> = HashMap::default();
+            (0..members.len())
+                .filter(|&i| seen.insert(members[i].key.as_str(), ()).is_some())
+                .collect()
+        };
+        // Same layout, so this reuses the members' allocation.
+        let mut slots: Vec<Option<Member>> = members.into_iter().map(Some).collect();
+        for index in duplicates {
+            if let Some(member) = slots[index].take() {
+                let key = member.key;
                 self.at_key(&key, |b| {
                     b.warn(
                         member.key_start,
                         format!("duplicate key `{key}`; the first one is used"),
                     );
                 });
-                continue;
             }
-            slots.push(Some(member));
         }
         slots
     }

@@ -308,7 +308,6 @@ impl StreamParser {
         }
         self.end_of_input();
         let buf = std::mem::take(&mut self.buf);
-        let index = LineIndex::new(&buf);
         let syntax_ok = self.failure.is_none();
         let root = self.close_all();
         let mut builder =
@@ -326,7 +325,12 @@ impl StreamParser {
             raw.extend(builder.diags);
         }
         raw.sort_by_key(|diag| diag.offset);
-        let diagnostics = raw.into_iter().map(|diag| diag.locate(&index)).collect();
+        let diagnostics = if raw.is_empty() {
+            Vec::new()
+        } else {
+            let index = LineIndex::new(&buf);
+            raw.into_iter().map(|diag| diag.locate(&index)).collect()
+        };
         Parsed {
             blueprint,
             diagnostics,
@@ -793,7 +797,10 @@ impl StreamParser {
                 let text = if escaped {
                     unescape(raw)
                 } else {
-                    String::from_utf8_lossy(raw).into_owned()
+                    match std::str::from_utf8(raw) {
+                        Ok(text) => text.to_owned(),
+                        Err(_) => String::from_utf8_lossy(raw).into_owned(),
+                    }
                 };
                 if key {
                     if let Some(Frame {
