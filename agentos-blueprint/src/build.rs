@@ -12,7 +12,7 @@ use crate::{
     model::{AppInfo, Blueprint, Component, EventBinding, Service, ServiceTools, Ui},
     node::{LineIndex, Member, Node, NodeValue, members_into_map, push_index, push_key},
     parse::Limits,
-    stream::EXPLICIT_KEYS,
+    stream::{EXPLICIT_KEYS, RELATIVE},
 };
 
 /// A diagnostic located by byte offset; [`RawDiag::locate`] turns it into line:column.
@@ -111,6 +111,28 @@ fn take(members: &mut [Option<Member>], key: &str) -> Option<Member> {
 }
 
 impl Builder {
+    /// How many diagnostics, tool references and pending templates exist now.
+    pub(crate) fn marks(&self) -> (usize, usize, usize) {
+        (self.diags.len(), self.tool_refs.len(), self.pending.len())
+    }
+
+    /// Gives the full path to everything recorded since `marks` while building on a path
+    /// relative to a component (starting with [`RELATIVE`]).
+    pub(crate) fn anchor_paths(&mut self, marks: (usize, usize, usize), prefix: &str) {
+        let anchor = |path: &mut String| {
+            if path.starts_with(RELATIVE) {
+                path.replace_range(..RELATIVE.len_utf8(), prefix);
+            }
+        };
+        self.diags[marks.0..].iter_mut().for_each(|d| anchor(&mut d.path));
+        for tool_ref in &mut self.tool_refs[marks.1..] {
+            match tool_ref {
+                ToolRef::Call { path, .. } | ToolRef::Service { path, .. } => anchor(path),
+            }
+        }
+        self.pending[marks.2..].iter_mut().for_each(|p| anchor(&mut p.path));
+    }
+
     pub(crate) fn new(limits: Limits, record: bool) -> Builder {
         Builder {
             diags: Vec::new(),

@@ -161,6 +161,9 @@ enum FrameKind {
     },
 }
 
+/// Stands for the component's own path in the builder's relative paths.
+pub(crate) const RELATIVE: char = '\u{0}';
+
 const SEEN_APP: u8 = 1;
 const SEEN_UI: u8 = 2;
 const SEEN_TEMPLATES: u8 = 4;
@@ -433,11 +436,12 @@ impl StreamParser {
 
     fn run(&mut self, events: &mut Vec<Event>) {
         let buf = std::mem::take(&mut self.buf);
-        self.scan(buf.as_bytes(), events);
+        self.scan(&buf, events);
         self.buf = buf;
     }
 
-    fn scan(&mut self, bytes: &[u8], events: &mut Vec<Event>) {
+    fn scan(&mut self, text: &str, events: &mut Vec<Event>) {
+        let bytes = text.as_bytes();
         loop {
             match self.mode {
                 Mode::Failed => return,
@@ -488,7 +492,7 @@ impl StreamParser {
                     }
                 }
                 Mode::Json => {
-                    if !self.json(bytes, events) {
+                    if !self.json(text, events) {
                         return;
                     }
                 }
@@ -506,10 +510,11 @@ impl StreamParser {
     }
 
     /// Parses JSON from `self.pos`; returns false when it needs more input or failed.
-    fn json(&mut self, bytes: &[u8], events: &mut Vec<Event>) -> bool {
+    fn json(&mut self, text: &str, events: &mut Vec<Event>) -> bool {
+        let bytes = text.as_bytes();
         loop {
             if let Some(partial) = self.partial.take() {
-                match self.continue_partial(partial, bytes, events) {
+                match self.continue_partial(partial, text, events) {
                     Step::More => return false,
                     Step::Done => {
                         if self.mode != Mode::Json {
@@ -704,9 +709,10 @@ impl StreamParser {
     fn continue_partial(
         &mut self,
         partial: Partial,
-        bytes: &[u8],
+        text: &str,
         events: &mut Vec<Event>,
     ) -> Step {
+        let bytes = text.as_bytes();
         match partial {
             Partial::Str {
                 start,
@@ -793,14 +799,12 @@ impl StreamParser {
                     }
                 }
                 self.pos = i + 1;
-                let raw = &bytes[start + 1..i];
+                // The quotes are ASCII, so these are character boundaries.
+                let body = text.get(start + 1..i).unwrap_or_default();
                 let text = if escaped {
-                    unescape(raw)
+                    unescape(body.as_bytes())
                 } else {
-                    match std::str::from_utf8(raw) {
-                        Ok(text) => text.to_owned(),
-                        Err(_) => String::from_utf8_lossy(raw).into_owned(),
-                    }
+                    body.to_owned()
                 };
                 if key {
                     if let Some(Frame {
@@ -1032,29 +1036,28 @@ impl StreamParser {
     /// Builds (and validates) a component the moment it completes; its node is replaced by
     /// the built component, so nothing is built twice and the final parse only assembles.
     fn component_done(&mut self, node: Node, events: &mut Vec<Event>) -> Node {
-        let mut path = String::new();
-        let mut position = Vec::new();
-        for frame in &self.stack {
-            match &frame.kind {
-                FrameKind::Array(items) => {
-                    push_index(&mut path, items.len());
-                    if frame.role == Role::ComponentList {
-                        position.push(frame.built);
-                    }
-                }
-                FrameKind::Object {
-                    key: Some((key, _)),
-                    ..
-                } => push_key(&mut path, key),
-                FrameKind::Object { .. } => {}
-            }
-        }
+        let position: Vec<usize> = self
+            .stack
+            .iter()
+            .filter(|frame| frame.role == Role::ComponentList)
+            .map(|frame| frame.built)
+            .collect();
         let start = node.start;
         let depth = position.len();
-        self.builder.path.clone_from(&path);
+        // The builder works on a relative path; only what it reports gets the full one.
+        let marks = self.builder.marks();
+        self.builder.path.clear();
+        self.builder.path.push(RELATIVE);
         self.builder.position = Some(position);
         let built = self.builder.component_tree(node, depth);
         let position = self.builder.position.take().unwrap_or_default();
+        self.builder.path.clear();
+        let path = if self.emit || self.builder.marks() != marks {
+            self.path_here()
+        } else {
+            String::new()
+        };
+        self.builder.anchor_paths(marks, &path);
         match built {
             Some(component) => {
                 if let Some(list) = self.stack.last_mut() {
