@@ -124,13 +124,17 @@ impl Builder {
                 path.replace_range(..RELATIVE.len_utf8(), prefix);
             }
         };
-        self.diags[marks.0..].iter_mut().for_each(|d| anchor(&mut d.path));
+        self.diags[marks.0..]
+            .iter_mut()
+            .for_each(|d| anchor(&mut d.path));
         for tool_ref in &mut self.tool_refs[marks.1..] {
             match tool_ref {
                 ToolRef::Call { path, .. } | ToolRef::Service { path, .. } => anchor(path),
             }
         }
-        self.pending[marks.2..].iter_mut().for_each(|p| anchor(&mut p.path));
+        self.pending[marks.2..]
+            .iter_mut()
+            .for_each(|p| anchor(&mut p.path));
     }
 
     pub(crate) fn new(limits: Limits, record: bool) -> Builder {

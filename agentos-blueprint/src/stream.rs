@@ -24,15 +24,20 @@ const MAX_JSON_NESTING: usize = 128;
 pub enum Event {
     /// The `app` section is complete.
     App(AppInfo),
-    /// A component (with all its children) is complete.
+    /// A component is complete. Components complete children first, so a container's
+    /// children were announced before it, at positions that extend its own; the container
+    /// comes without them, which keeps the total size of all events linear in the document.
     Component {
         /// JSON path of the component in the source, e.g. `ui.components[2].children[0]`.
         path: String,
         /// Index of the component in `ui.components`, then in each `children` list below it.
         position: Vec<usize>,
-        /// The component in canonical form, built exactly as the final [`Parsed`] will hold it
-        /// (templates defined later in the document are applied only in the final result).
+        /// The component in canonical form as the final [`Parsed`] holds it, except that
+        /// `children` is empty (see above) and templates defined later in the document are
+        /// applied only in the final result.
         component: Component,
+        /// How many children it has (announced before it).
+        children: usize,
     },
     /// The text is not valid JSON; nothing after this point is parsed.
     Error(Diagnostic),
@@ -706,12 +711,7 @@ impl StreamParser {
         true
     }
 
-    fn continue_partial(
-        &mut self,
-        partial: Partial,
-        text: &str,
-        events: &mut Vec<Event>,
-    ) -> Step {
+    fn continue_partial(&mut self, partial: Partial, text: &str, events: &mut Vec<Event>) -> Step {
         let bytes = text.as_bytes();
         match partial {
             Partial::Str {
@@ -1067,7 +1067,16 @@ impl StreamParser {
                     events.push(Event::Component {
                         path,
                         position,
-                        component: component.clone(),
+                        component: Component {
+                            kind: component.kind.clone(),
+                            id: component.id.clone(),
+                            props: component.props.clone(),
+                            on_event: component.on_event.clone(),
+                            children: Vec::new(),
+                            condition: component.condition.clone(),
+                            repeat: component.repeat.clone(),
+                        },
+                        children: component.children.len(),
                     });
                 }
                 Node {
