@@ -217,6 +217,18 @@ impl Builder {
         slots
     }
 
+    /// Warns about keys repeated in a map built while parsing (the first one is used).
+    fn map_duplicates(&mut self, duplicates: &[(String, usize)]) {
+        for (key, offset) in duplicates {
+            self.at_key(key, |b| {
+                b.warn(
+                    *offset,
+                    format!("duplicate key `{key}`; the first one is used"),
+                );
+            });
+        }
+    }
+
     /// Adds a prop; the first occurrence of a name wins. `in_props` tells whether it was
     /// written under `props` (explicit form) or beside the component's other fields.
     fn add_prop(parts: &mut Parts, member: Member, in_props: bool) {
@@ -306,6 +318,10 @@ impl Builder {
         let config = match config {
             Some(member) => self.at_key("config", |b| match member.node.value {
                 NodeValue::Object(members) => members_into_map(members),
+                NodeValue::Map(map) => {
+                    b.map_duplicates(&map.duplicates);
+                    map.map
+                }
                 NodeValue::Null => Map::new(),
                 _ => {
                     b.error(
@@ -842,6 +858,12 @@ impl Builder {
         }
         if let Some(member) = take(&mut slots, "props") {
             self.at_key("props", |b| match member.node.value {
+                NodeValue::Map(map) => {
+                    // Built straight into a map while parsing; the offsets came along.
+                    b.map_duplicates(&map.duplicates);
+                    parts.prop_locs = map.spans.iter().map(|&(_, value)| (value, true)).collect();
+                    parts.props = map.map;
+                }
                 NodeValue::Object(props) => {
                     for prop in b.slots(props).into_iter().flatten() {
                         Builder::add_prop(&mut parts, prop, true);

@@ -10,7 +10,7 @@ use crate::{
     catalog::ToolCatalog,
     diagnostic::{Diagnostic, Severity},
     model::{AppInfo, Component},
-    node::{LineIndex, Member, Node, NodeValue, push_index, push_key},
+    node::{LineIndex, MapNode, Member, Node, NodeValue, push_index, push_key},
     parse::{Limits, Parsed},
 };
 
@@ -141,6 +141,10 @@ enum Role {
     ComponentList,
     Component,
     KeyedBody,
+    /// The `props` object of an explicit component: built as a map with value offsets.
+    Props,
+    /// Inside a prop value, a condition or `config`: built as plain JSON.
+    Free,
     Other,
 }
 
@@ -164,6 +168,16 @@ enum FrameKind {
         members: Vec<Member>,
         key: Option<(String, usize)>,
     },
+    /// A free-form list, built straight into JSON values.
+    List(Vec<serde_json::Value>),
+    /// A free-form object, built straight into a map.
+    Map(Box<MapFrame>),
+}
+
+#[derive(Debug, Default)]
+struct MapFrame {
+    node: MapNode,
+    key: Option<(String, usize)>,
 }
 
 /// Stands for the component's own path in the builder's relative paths.
@@ -380,8 +394,12 @@ impl StreamParser {
                     Some(Partial::Num { .. }) => "inside a number",
                     Some(Partial::Lit { .. }) => "inside `true`, `false` or `null`",
                     None => match self.stack.last().map(|frame| &frame.kind) {
-                        Some(FrameKind::Array(_)) => "inside a list; expected `]`",
-                        Some(FrameKind::Object { .. }) => "inside an object; expected `}`",
+                        Some(FrameKind::Array(_) | FrameKind::List(_)) => {
+                            "inside a list; expected `]`"
+                        }
+                        Some(FrameKind::Object { .. } | FrameKind::Map(_)) => {
+                            "inside an object; expected `}`"
+                        }
                         None => "before any value",
                     },
                 };
@@ -429,6 +447,12 @@ impl StreamParser {
         for frame in &self.stack {
             match &frame.kind {
                 FrameKind::Array(items) => push_index(&mut out, items.len()),
+                FrameKind::List(items) => push_index(&mut out, items.len()),
+                FrameKind::Map(map) => {
+                    if let Some((key, _)) = &map.key {
+                        push_key(&mut out, key);
+                    }
+                }
                 FrameKind::Object {
                     key: Some((key, _)),
                     ..
@@ -577,7 +601,7 @@ impl StreamParser {
                 Expect::CommaOrClose => {
                     let in_array = matches!(
                         self.stack.last().map(|frame| &frame.kind),
-                        Some(FrameKind::Array(_))
+                        Some(FrameKind::Array(_) | FrameKind::List(_))
                     );
                     match (c, in_array) {
                         (b',', true) => {
@@ -634,15 +658,24 @@ impl StreamParser {
                     return false;
                 }
                 let role = self.child_role();
+                let free = matches!(role, Role::Props | Role::Free);
                 let kind = if c == b'{' {
                     self.expect = Expect::KeyOrClose;
-                    FrameKind::Object {
-                        members: Vec::new(),
-                        key: None,
+                    if free {
+                        FrameKind::Map(Box::default())
+                    } else {
+                        FrameKind::Object {
+                            members: Vec::new(),
+                            key: None,
+                        }
                     }
                 } else {
                     self.expect = Expect::ValueOrClose;
-                    FrameKind::Array(Vec::new())
+                    if role == Role::Free {
+                        FrameKind::List(Vec::new())
+                    } else {
+                        FrameKind::Array(Vec::new())
+                    }
                 };
                 self.stack.push(Frame {
                     start: i,
@@ -695,7 +728,7 @@ impl StreamParser {
             _ => {
                 let in_array = matches!(
                     self.stack.last().map(|frame| &frame.kind),
-                    Some(FrameKind::Array(_))
+                    Some(FrameKind::Array(_) | FrameKind::List(_))
                 );
                 let what = if (c == b']' || c == b'}') && in_array {
                     "expected a value (trailing commas are not JSON)"
@@ -807,12 +840,10 @@ impl StreamParser {
                     body.to_owned()
                 };
                 if key {
-                    if let Some(Frame {
-                        kind: FrameKind::Object { key: slot, .. },
-                        ..
-                    }) = self.stack.last_mut()
-                    {
-                        *slot = Some((text, start));
+                    match self.stack.last_mut().map(|frame| &mut frame.kind) {
+                        Some(FrameKind::Object { key: slot, .. }) => *slot = Some((text, start)),
+                        Some(FrameKind::Map(map)) => map.key = Some((text, start)),
+                        _ => {}
                     }
                     self.expect = Expect::Colon;
                 } else {
@@ -942,6 +973,7 @@ impl StreamParser {
             return Role::Root;
         };
         match &frame.kind {
+            FrameKind::List(_) | FrameKind::Map(_) => Role::Free,
             FrameKind::Array(_) => {
                 if frame.role == Role::ComponentList {
                     Role::Component
@@ -977,6 +1009,17 @@ impl StreamParser {
                         claim(SEEN_CHILDREN, Role::ComponentList)
                     }
                     (Role::KeyedBody, "children") => claim(SEEN_CHILDREN, Role::ComponentList),
+                    // Free-form values (props, conditions, config) are built as plain JSON.
+                    (Role::Component, "props") if !frame.keyed => Role::Props,
+                    (Role::Component, "style" | "$if" | "$for") if !frame.keyed => Role::Free,
+                    (Role::KeyedBody, key)
+                        if !key.starts_with('@')
+                            && !matches!(key, "$template" | "on_event" | "id") =>
+                    {
+                        Role::Free
+                    }
+                    (Role::Root, "config") => Role::Free,
+                    (Role::Props | Role::Free, _) => Role::Free,
                     _ => Role::Other,
                 }
             }
@@ -1132,6 +1175,12 @@ impl Frame {
     fn push(&mut self, node: Node) {
         match &mut self.kind {
             FrameKind::Array(items) => items.push(node),
+            FrameKind::List(items) => items.push(node.into_value()),
+            FrameKind::Map(map) => {
+                if let Some((key, key_start)) = map.key.take() {
+                    map.node.insert(key, key_start, node);
+                }
+            }
             FrameKind::Object { members, key } => {
                 if let Some((key, key_start)) = key.take() {
                     members.push(Member {
@@ -1147,6 +1196,8 @@ impl Frame {
     fn into_node(self) -> Node {
         let value = match self.kind {
             FrameKind::Array(items) => NodeValue::Array(items),
+            FrameKind::List(items) => NodeValue::List(items),
+            FrameKind::Map(map) => NodeValue::Map(Box::new(map.node)),
             FrameKind::Object { members, .. } => NodeValue::Object(members),
         };
         Node {
