@@ -122,8 +122,8 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
     let plain = !key.is_empty()
         && !key.starts_with(|c: char| c.is_ascii_digit())
         && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '@' | '-'));
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'@' | b'-'));
     if plain {
         if !out.is_empty() {
             out.push('.');
