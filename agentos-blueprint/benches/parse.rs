@@ -75,6 +75,13 @@ fn stream(c: &mut Criterion) {
             (events, parser.finish())
         })
     });
+    group.bench_function("agentos_stream_parser_one_chunk", |b| {
+        b.iter(|| {
+            let mut parser = agentos_blueprint::StreamParser::new();
+            let events = parser.feed(&doc).len();
+            (events, parser.finish())
+        })
+    });
     group.sample_size(10);
     group.bench_function("jiter_partial_reparse_per_chunk", |b| {
         b.iter(|| {

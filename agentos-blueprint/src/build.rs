@@ -12,7 +12,7 @@ use crate::{
     model::{AppInfo, Blueprint, Component, EventBinding, Service, ServiceTools, Ui},
     node::{LineIndex, Member, Node, NodeValue, members_into_map, push_index, push_key},
     parse::Limits,
-    stream::EXPLICIT_KEYS,
+    stream::{EXPLICIT_KEYS, RELATIVE},
 };
 
 /// A diagnostic located by byte offset; [`RawDiag::locate`] turns it into line:column.
@@ -111,6 +111,32 @@ fn take(members: &mut [Option<Member>], key: &str) -> Option<Member> {
 }
 
 impl Builder {
+    /// How many diagnostics, tool references and pending templates exist now.
+    pub(crate) fn marks(&self) -> (usize, usize, usize) {
+        (self.diags.len(), self.tool_refs.len(), self.pending.len())
+    }
+
+    /// Gives the full path to everything recorded since `marks` while building on a path
+    /// relative to a component (starting with [`RELATIVE`]).
+    pub(crate) fn anchor_paths(&mut self, marks: (usize, usize, usize), prefix: &str) {
+        let anchor = |path: &mut String| {
+            if path.starts_with(RELATIVE) {
+                path.replace_range(..RELATIVE.len_utf8(), prefix);
+            }
+        };
+        self.diags[marks.0..]
+            .iter_mut()
+            .for_each(|d| anchor(&mut d.path));
+        for tool_ref in &mut self.tool_refs[marks.1..] {
+            match tool_ref {
+                ToolRef::Call { path, .. } | ToolRef::Service { path, .. } => anchor(path),
+            }
+        }
+        self.pending[marks.2..]
+            .iter_mut()
+            .for_each(|p| anchor(&mut p.path));
+    }
+
     pub(crate) fn new(limits: Limits, record: bool) -> Builder {
         Builder {
             diags: Vec::new(),
@@ -120,7 +146,7 @@ impl Builder {
             templates: Templates::default(),
             path: String::new(),
             position: None,
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             tool_refs: Vec::new(),
             pending: Vec::new(),
         }
@@ -165,27 +191,42 @@ impl Builder {
 
     /// Splits an object's members into slots, reporting duplicate keys (the first one wins).
     fn slots(&mut self, members: Vec<Member>) -> Vec<Option<Member>> {
-        let mut slots: Vec<Option<Member>> = Vec::with_capacity(members.len());
-        let mut seen: Option<std::collections::HashSet<String>> =
-            (members.len() > 16).then(std::collections::HashSet::new);
-        for member in members {
-            let duplicate = match &mut seen {
-                Some(seen) => !seen.insert(member.key.clone()),
-                None => slots.iter().flatten().any(|m| m.key == member.key),
-            };
-            if duplicate {
-                let key = member.key.clone();
+        let duplicates: Vec<usize> = if members.len() <= 16 {
+            (1..members.len())
+                .filter(|&i| members[..i].iter().any(|m| m.key == members[i].key))
+                .collect()
+        } else {
+            let mut seen: HashMap<&str, ()> = HashMap::default();
+            (0..members.len())
+                .filter(|&i| seen.insert(members[i].key.as_str(), ()).is_some())
+                .collect()
+        };
+        // Same layout, so this reuses the members' allocation.
+        let mut slots: Vec<Option<Member>> = members.into_iter().map(Some).collect();
+        for index in duplicates {
+            if let Some(member) = slots[index].take() {
+                let key = member.key;
                 self.at_key(&key, |b| {
                     b.warn(
                         member.key_start,
                         format!("duplicate key `{key}`; the first one is used"),
                     );
                 });
-                continue;
             }
-            slots.push(Some(member));
         }
         slots
+    }
+
+    /// Warns about keys repeated in a map built while parsing (the first one is used).
+    fn map_duplicates(&mut self, duplicates: &[(String, usize)]) {
+        for (key, offset) in duplicates {
+            self.at_key(key, |b| {
+                b.warn(
+                    *offset,
+                    format!("duplicate key `{key}`; the first one is used"),
+                );
+            });
+        }
     }
 
     /// Adds a prop; the first occurrence of a name wins. `in_props` tells whether it was
@@ -277,6 +318,10 @@ impl Builder {
         let config = match config {
             Some(member) => self.at_key("config", |b| match member.node.value {
                 NodeValue::Object(members) => members_into_map(members),
+                NodeValue::Map(map) => {
+                    b.map_duplicates(&map.duplicates);
+                    map.map
+                }
                 NodeValue::Null => Map::new(),
                 _ => {
                     b.error(
@@ -813,6 +858,12 @@ impl Builder {
         }
         if let Some(member) = take(&mut slots, "props") {
             self.at_key("props", |b| match member.node.value {
+                NodeValue::Map(map) => {
+                    // Built straight into a map while parsing; the offsets came along.
+                    b.map_duplicates(&map.duplicates);
+                    parts.prop_locs = map.spans.iter().map(|&(_, value)| (value, true)).collect();
+                    parts.props = map.map;
+                }
                 NodeValue::Object(props) => {
                     for prop in b.slots(props).into_iter().flatten() {
                         Builder::add_prop(&mut parts, prop, true);

@@ -45,3 +45,8 @@ pub use crate::{
     schema::json_schema,
     stream::{Event, StreamParser, parse_json},
 };
+
+/// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;

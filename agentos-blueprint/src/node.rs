@@ -22,10 +22,38 @@ pub(crate) enum NodeValue {
     String(String),
     Array(Vec<Node>),
     Object(Vec<Member>),
+    /// A free-form object built straight into a map, with the offsets of its members.
+    Map(Box<MapNode>),
+    /// A free-form list built straight into values.
+    List(Vec<Value>),
     /// A component the stream built when it completed (its raw form is gone).
     Built(Box<Component>),
     /// A value in a component list that is not a component (already reported).
     Dropped,
+}
+
+/// An object built straight into a map (first key wins), remembering where each member was.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MapNode {
+    pub(crate) map: Map<String, Value>,
+    /// (key offset, value offset) of each entry, in map order.
+    pub(crate) spans: Vec<(usize, usize)>,
+    /// Keys seen again after their first occurrence, with the later key's offset.
+    pub(crate) duplicates: Vec<(String, usize)>,
+}
+
+impl MapNode {
+    pub(crate) fn insert(&mut self, key: String, key_start: usize, node: Node) {
+        match self.map.entry(key) {
+            serde_json::map::Entry::Vacant(slot) => {
+                self.spans.push((key_start, node.start));
+                slot.insert(node.into_value());
+            }
+            serde_json::map::Entry::Occupied(slot) => {
+                self.duplicates.push((slot.key().clone(), key_start));
+            }
+        }
+    }
 }
 
 /// One `"key": value` pair of an object, in document order.
@@ -49,6 +77,8 @@ impl Node {
                 Value::Array(items.into_iter().map(Node::into_value).collect())
             }
             NodeValue::Object(members) => Value::Object(members_into_map(members)),
+            NodeValue::Map(map) => Value::Object(map.map),
+            NodeValue::List(items) => Value::Array(items),
             NodeValue::Built(component) => serde_json::to_value(*component).unwrap_or(Value::Null),
             NodeValue::Dropped => Value::Null,
         }
@@ -62,7 +92,8 @@ impl Node {
             NodeValue::Number(_) => "a number",
             NodeValue::String(_) => "a string",
             NodeValue::Array(_) => "a list",
-            NodeValue::Object(_) => "an object",
+            NodeValue::Object(_) | NodeValue::Map(_) => "an object",
+            NodeValue::List(_) => "a list",
             NodeValue::Built(_) => "a component",
             NodeValue::Dropped => "an invalid component",
         }
@@ -91,8 +122,8 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
     let plain = !key.is_empty()
         && !key.starts_with(|c: char| c.is_ascii_digit())
         && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '@' | '-'));
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'@' | b'-'));
     if plain {
         if !out.is_empty() {
             out.push('.');

@@ -10,7 +10,7 @@ use crate::{
     catalog::ToolCatalog,
     diagnostic::{Diagnostic, Severity},
     model::{AppInfo, Component},
-    node::{LineIndex, Member, Node, NodeValue, push_index, push_key},
+    node::{LineIndex, MapNode, Member, Node, NodeValue, push_index, push_key},
     parse::{Limits, Parsed},
 };
 
@@ -24,15 +24,20 @@ const MAX_JSON_NESTING: usize = 128;
 pub enum Event {
     /// The `app` section is complete.
     App(AppInfo),
-    /// A component (with all its children) is complete.
+    /// A component is complete. Components complete children first, so a container's
+    /// children were announced before it, at positions that extend its own; the container
+    /// comes without them, which keeps the total size of all events linear in the document.
     Component {
         /// JSON path of the component in the source, e.g. `ui.components[2].children[0]`.
         path: String,
         /// Index of the component in `ui.components`, then in each `children` list below it.
         position: Vec<usize>,
-        /// The component in canonical form, built exactly as the final [`Parsed`] will hold it
-        /// (templates defined later in the document are applied only in the final result).
+        /// The component in canonical form as the final [`Parsed`] holds it, except that
+        /// `children` is empty (see above) and templates defined later in the document are
+        /// applied only in the final result.
         component: Component,
+        /// How many children it has (announced before it).
+        children: usize,
     },
     /// The text is not valid JSON; nothing after this point is parsed.
     Error(Diagnostic),
@@ -136,6 +141,10 @@ enum Role {
     ComponentList,
     Component,
     KeyedBody,
+    /// The `props` object of an explicit component: built as a map with value offsets.
+    Props,
+    /// Inside a prop value, a condition or `config`: built as plain JSON.
+    Free,
     Other,
 }
 
@@ -159,7 +168,20 @@ enum FrameKind {
         members: Vec<Member>,
         key: Option<(String, usize)>,
     },
+    /// A free-form list, built straight into JSON values.
+    List(Vec<serde_json::Value>),
+    /// A free-form object, built straight into a map.
+    Map(Box<MapFrame>),
 }
+
+#[derive(Debug, Default)]
+struct MapFrame {
+    node: MapNode,
+    key: Option<(String, usize)>,
+}
+
+/// Stands for the component's own path in the builder's relative paths.
+pub(crate) const RELATIVE: char = '\u{0}';
 
 const SEEN_APP: u8 = 1;
 const SEEN_UI: u8 = 2;
@@ -308,7 +330,6 @@ impl StreamParser {
         }
         self.end_of_input();
         let buf = std::mem::take(&mut self.buf);
-        let index = LineIndex::new(&buf);
         let syntax_ok = self.failure.is_none();
         let root = self.close_all();
         let mut builder =
@@ -326,7 +347,12 @@ impl StreamParser {
             raw.extend(builder.diags);
         }
         raw.sort_by_key(|diag| diag.offset);
-        let diagnostics = raw.into_iter().map(|diag| diag.locate(&index)).collect();
+        let diagnostics = if raw.is_empty() {
+            Vec::new()
+        } else {
+            let index = LineIndex::new(&buf);
+            raw.into_iter().map(|diag| diag.locate(&index)).collect()
+        };
         Parsed {
             blueprint,
             diagnostics,
@@ -368,8 +394,12 @@ impl StreamParser {
                     Some(Partial::Num { .. }) => "inside a number",
                     Some(Partial::Lit { .. }) => "inside `true`, `false` or `null`",
                     None => match self.stack.last().map(|frame| &frame.kind) {
-                        Some(FrameKind::Array(_)) => "inside a list; expected `]`",
-                        Some(FrameKind::Object { .. }) => "inside an object; expected `}`",
+                        Some(FrameKind::Array(_) | FrameKind::List(_)) => {
+                            "inside a list; expected `]`"
+                        }
+                        Some(FrameKind::Object { .. } | FrameKind::Map(_)) => {
+                            "inside an object; expected `}`"
+                        }
                         None => "before any value",
                     },
                 };
@@ -417,6 +447,12 @@ impl StreamParser {
         for frame in &self.stack {
             match &frame.kind {
                 FrameKind::Array(items) => push_index(&mut out, items.len()),
+                FrameKind::List(items) => push_index(&mut out, items.len()),
+                FrameKind::Map(map) => {
+                    if let Some((key, _)) = &map.key {
+                        push_key(&mut out, key);
+                    }
+                }
                 FrameKind::Object {
                     key: Some((key, _)),
                     ..
@@ -429,11 +465,12 @@ impl StreamParser {
 
     fn run(&mut self, events: &mut Vec<Event>) {
         let buf = std::mem::take(&mut self.buf);
-        self.scan(buf.as_bytes(), events);
+        self.scan(&buf, events);
         self.buf = buf;
     }
 
-    fn scan(&mut self, bytes: &[u8], events: &mut Vec<Event>) {
+    fn scan(&mut self, text: &str, events: &mut Vec<Event>) {
+        let bytes = text.as_bytes();
         loop {
             match self.mode {
                 Mode::Failed => return,
@@ -484,7 +521,7 @@ impl StreamParser {
                     }
                 }
                 Mode::Json => {
-                    if !self.json(bytes, events) {
+                    if !self.json(text, events) {
                         return;
                     }
                 }
@@ -502,10 +539,11 @@ impl StreamParser {
     }
 
     /// Parses JSON from `self.pos`; returns false when it needs more input or failed.
-    fn json(&mut self, bytes: &[u8], events: &mut Vec<Event>) -> bool {
+    fn json(&mut self, text: &str, events: &mut Vec<Event>) -> bool {
+        let bytes = text.as_bytes();
         loop {
             if let Some(partial) = self.partial.take() {
-                match self.continue_partial(partial, bytes, events) {
+                match self.continue_partial(partial, text, events) {
                     Step::More => return false,
                     Step::Done => {
                         if self.mode != Mode::Json {
@@ -563,7 +601,7 @@ impl StreamParser {
                 Expect::CommaOrClose => {
                     let in_array = matches!(
                         self.stack.last().map(|frame| &frame.kind),
-                        Some(FrameKind::Array(_))
+                        Some(FrameKind::Array(_) | FrameKind::List(_))
                     );
                     match (c, in_array) {
                         (b',', true) => {
@@ -620,15 +658,24 @@ impl StreamParser {
                     return false;
                 }
                 let role = self.child_role();
+                let free = matches!(role, Role::Props | Role::Free);
                 let kind = if c == b'{' {
                     self.expect = Expect::KeyOrClose;
-                    FrameKind::Object {
-                        members: Vec::new(),
-                        key: None,
+                    if free {
+                        FrameKind::Map(Box::default())
+                    } else {
+                        FrameKind::Object {
+                            members: Vec::new(),
+                            key: None,
+                        }
                     }
                 } else {
                     self.expect = Expect::ValueOrClose;
-                    FrameKind::Array(Vec::new())
+                    if role == Role::Free {
+                        FrameKind::List(Vec::new())
+                    } else {
+                        FrameKind::Array(Vec::new())
+                    }
                 };
                 self.stack.push(Frame {
                     start: i,
@@ -681,7 +728,7 @@ impl StreamParser {
             _ => {
                 let in_array = matches!(
                     self.stack.last().map(|frame| &frame.kind),
-                    Some(FrameKind::Array(_))
+                    Some(FrameKind::Array(_) | FrameKind::List(_))
                 );
                 let what = if (c == b']' || c == b'}') && in_array {
                     "expected a value (trailing commas are not JSON)"
@@ -697,12 +744,8 @@ impl StreamParser {
         true
     }
 
-    fn continue_partial(
-        &mut self,
-        partial: Partial,
-        bytes: &[u8],
-        events: &mut Vec<Event>,
-    ) -> Step {
+    fn continue_partial(&mut self, partial: Partial, text: &str, events: &mut Vec<Event>) -> Step {
+        let bytes = text.as_bytes();
         match partial {
             Partial::Str {
                 start,
@@ -789,19 +832,18 @@ impl StreamParser {
                     }
                 }
                 self.pos = i + 1;
-                let raw = &bytes[start + 1..i];
+                // The quotes are ASCII, so these are character boundaries.
+                let body = text.get(start + 1..i).unwrap_or_default();
                 let text = if escaped {
-                    unescape(raw)
+                    unescape(body.as_bytes())
                 } else {
-                    String::from_utf8_lossy(raw).into_owned()
+                    body.to_owned()
                 };
                 if key {
-                    if let Some(Frame {
-                        kind: FrameKind::Object { key: slot, .. },
-                        ..
-                    }) = self.stack.last_mut()
-                    {
-                        *slot = Some((text, start));
+                    match self.stack.last_mut().map(|frame| &mut frame.kind) {
+                        Some(FrameKind::Object { key: slot, .. }) => *slot = Some((text, start)),
+                        Some(FrameKind::Map(map)) => map.key = Some((text, start)),
+                        _ => {}
                     }
                     self.expect = Expect::Colon;
                 } else {
@@ -931,6 +973,7 @@ impl StreamParser {
             return Role::Root;
         };
         match &frame.kind {
+            FrameKind::List(_) | FrameKind::Map(_) => Role::Free,
             FrameKind::Array(_) => {
                 if frame.role == Role::ComponentList {
                     Role::Component
@@ -966,6 +1009,17 @@ impl StreamParser {
                         claim(SEEN_CHILDREN, Role::ComponentList)
                     }
                     (Role::KeyedBody, "children") => claim(SEEN_CHILDREN, Role::ComponentList),
+                    // Free-form values (props, conditions, config) are built as plain JSON.
+                    (Role::Component, "props") if !frame.keyed => Role::Props,
+                    (Role::Component, "style" | "$if" | "$for") if !frame.keyed => Role::Free,
+                    (Role::KeyedBody, key)
+                        if !key.starts_with('@')
+                            && !matches!(key, "$template" | "on_event" | "id") =>
+                    {
+                        Role::Free
+                    }
+                    (Role::Root, "config") => Role::Free,
+                    (Role::Props | Role::Free, _) => Role::Free,
                     _ => Role::Other,
                 }
             }
@@ -1025,29 +1079,28 @@ impl StreamParser {
     /// Builds (and validates) a component the moment it completes; its node is replaced by
     /// the built component, so nothing is built twice and the final parse only assembles.
     fn component_done(&mut self, node: Node, events: &mut Vec<Event>) -> Node {
-        let mut path = String::new();
-        let mut position = Vec::new();
-        for frame in &self.stack {
-            match &frame.kind {
-                FrameKind::Array(items) => {
-                    push_index(&mut path, items.len());
-                    if frame.role == Role::ComponentList {
-                        position.push(frame.built);
-                    }
-                }
-                FrameKind::Object {
-                    key: Some((key, _)),
-                    ..
-                } => push_key(&mut path, key),
-                FrameKind::Object { .. } => {}
-            }
-        }
+        let position: Vec<usize> = self
+            .stack
+            .iter()
+            .filter(|frame| frame.role == Role::ComponentList)
+            .map(|frame| frame.built)
+            .collect();
         let start = node.start;
         let depth = position.len();
-        self.builder.path.clone_from(&path);
+        // The builder works on a relative path; only what it reports gets the full one.
+        let marks = self.builder.marks();
+        self.builder.path.clear();
+        self.builder.path.push(RELATIVE);
         self.builder.position = Some(position);
         let built = self.builder.component_tree(node, depth);
         let position = self.builder.position.take().unwrap_or_default();
+        self.builder.path.clear();
+        let path = if self.emit || self.builder.marks() != marks {
+            self.path_here()
+        } else {
+            String::new()
+        };
+        self.builder.anchor_paths(marks, &path);
         match built {
             Some(component) => {
                 if let Some(list) = self.stack.last_mut() {
@@ -1057,7 +1110,16 @@ impl StreamParser {
                     events.push(Event::Component {
                         path,
                         position,
-                        component: component.clone(),
+                        component: Component {
+                            kind: component.kind.clone(),
+                            id: component.id.clone(),
+                            props: component.props.clone(),
+                            on_event: component.on_event.clone(),
+                            children: Vec::new(),
+                            condition: component.condition.clone(),
+                            repeat: component.repeat.clone(),
+                        },
+                        children: component.children.len(),
                     });
                 }
                 Node {
@@ -1113,6 +1175,12 @@ impl Frame {
     fn push(&mut self, node: Node) {
         match &mut self.kind {
             FrameKind::Array(items) => items.push(node),
+            FrameKind::List(items) => items.push(node.into_value()),
+            FrameKind::Map(map) => {
+                if let Some((key, key_start)) = map.key.take() {
+                    map.node.insert(key, key_start, node);
+                }
+            }
             FrameKind::Object { members, key } => {
                 if let Some((key, key_start)) = key.take() {
                     members.push(Member {
@@ -1128,6 +1196,8 @@ impl Frame {
     fn into_node(self) -> Node {
         let value = match self.kind {
             FrameKind::Array(items) => NodeValue::Array(items),
+            FrameKind::List(items) => NodeValue::List(items),
+            FrameKind::Map(map) => NodeValue::Map(Box::new(map.node)),
             FrameKind::Object { members, .. } => NodeValue::Object(members),
         };
         Node {

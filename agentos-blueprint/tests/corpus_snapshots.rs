@@ -57,12 +57,12 @@ fn stream_corpus_emits_events_and_matches_the_whole_parse() {
                         path,
                         position,
                         component,
+                        children,
                     } => writeln!(
                         log,
-                        "chunk {index}: component {} {} at {path} {position:?} ({} children)",
+                        "chunk {index}: component {} {} at {path} {position:?} ({children} children)",
                         component.kind,
                         component.id,
-                        component.children.len()
                     ),
                     Event::Error(diagnostic) => writeln!(log, "chunk {index}: error {diagnostic}"),
                     _ => writeln!(log, "chunk {index}: other event"),

@@ -28,6 +28,7 @@ fn each_component_is_announced_when_its_bracket_closes() {
         path,
         position,
         component,
+        ..
     }) = events.last()
     else {
         panic!("{events:?}")
@@ -44,7 +45,12 @@ fn each_component_is_announced_when_its_bracket_closes() {
                 path,
                 position,
                 component,
-            } => Some((path.clone(), position.clone(), component.id.clone())),
+                children,
+            } => Some((
+                path.clone(),
+                position.clone(),
+                format!("{} ({children})", component.id),
+            )),
             _ => None,
         })
         .collect();
@@ -54,9 +60,9 @@ fn each_component_is_announced_when_its_bracket_closes() {
             (
                 r#"ui.components[1]["row#r"].children[0]"#.to_owned(),
                 vec![1, 0],
-                "b".to_owned()
+                "b (0)".to_owned()
             ),
-            ("ui.components[1]".to_owned(), vec![1], "r".to_owned()),
+            ("ui.components[1]".to_owned(), vec![1], "r (1)".to_owned()),
         ]
     );
     assert_eq!(parser.finish(), parse(DOC));

@@ -238,10 +238,13 @@ proptest! {
         let (events, streamed) = stream(&text, &cuts);
         prop_assert_eq!(&streamed, &whole);
         for event in &events {
-            if let Event::Component { position, component, .. } = event {
+            if let Event::Component { position, component, children, .. } = event {
+                let fin = at_position(&whole.blueprint.ui.components, position).unwrap();
+                prop_assert_eq!(*children, fin.children.len());
                 // Templates defined after a component are applied only at the end.
                 if whole.blueprint.templates.is_empty() && whole.blueprint.ui.templates.is_empty() {
-                    prop_assert_eq!(Some(component), at_position(&whole.blueprint.ui.components, position));
+                    let shell = Component { children: Vec::new(), ..fin.clone() };
+                    prop_assert_eq!(component, &shell);
                 }
             }
             if let Event::App(app) = event {

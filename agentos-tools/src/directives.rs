@@ -10,10 +10,19 @@ use serde_json::Value;
 
 use crate::state::State;
 
-/// The directives one component carries. Kept in one place: the Blueprint model does not have
-/// them as fields yet, so they are read from the component's props.
+/// The directives one component carries: the model's `$if`/`$for` fields, or the same keys
+/// left in props by a hand-written explicit component.
 pub(crate) fn read(component: &agentos_blueprint::Component) -> (Option<&Value>, Option<&Value>) {
-    (component.props.get("$if"), component.props.get("$for"))
+    (
+        component
+            .condition
+            .as_ref()
+            .or_else(|| component.props.get("$if")),
+        component
+            .repeat
+            .as_ref()
+            .or_else(|| component.props.get("$for")),
+    )
 }
 
 /// A parsed `$if` condition.

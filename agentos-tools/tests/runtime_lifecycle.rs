@@ -361,3 +361,17 @@ fn a_runtime_wide_subscriber_sees_every_app_including_later_ones() {
     // With the only watcher gone, publishing keeps working.
     rt.dispatch(first, &UiEvent::click("one")).unwrap();
 }
+
+#[test]
+fn keyed_form_directives_are_evaluated_too() {
+    let rt = common::runtime();
+    let app = common::launch(
+        &rt,
+        r#"{"app": {"id": "k", "name": "K"}, "ui": {"components": [
+        {"checkbox#show": {"label": "Show", "@click": "ui.toggle"}},
+        {"text#secret": {"content": "hi", "$if": "show"}}]}}"#,
+    );
+    assert_eq!(rt.state(app).unwrap()["secret.$if"], json!(false));
+    let patch = rt.dispatch(app, &UiEvent::click("show")).unwrap();
+    assert_eq!(patch.changes["secret.$if"], json!(true));
+}
