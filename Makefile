@@ -6,7 +6,7 @@ TOOLCHAIN := $(shell sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
 LEAF_CRATES := agentos-kernel agentos-blueprint
 FORBIDDEN_IN_LEAVES := axum reqwest pyo3 napi hyper tokio-tungstenite
 
-.PHONY: help toolchain lint check-deps test test-rust test-browser install-browser run bench
+.PHONY: help toolchain lint check-deps test test-rust test-browser install-browser fuzz-build run bench
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -38,7 +38,10 @@ test-browser: toolchain install-browser ## The web desktop in headless chromium 
 	cargo build -p agentos-server
 	cd agentos-server/web-tests && npm test
 
-test: lint check-deps test-rust test-browser ## Lint, check dependency direction, then run every test suite.
+fuzz-build: toolchain ## Build the cargo-fuzz targets (run them with `cargo +nightly fuzz run` in their crate).
+	cargo build --manifest-path agentos-blueprint/fuzz/Cargo.toml
+
+test: lint check-deps test-rust fuzz-build test-browser ## Lint, check dependency direction, then run every test suite.
 
 run: toolchain ## Build and run the server on 127.0.0.1:8000.
 	cargo run --release -p agentos-server
