@@ -64,3 +64,26 @@ test("a todo list adds typed items and reloading the page restores running apps"
   await page.locator(".window", { hasText: "Todo List" }).locator(".c-list li", { hasText: "buy milk" }).waitFor();
   await page.close();
 });
+
+test("effects a tool returns are carried out by the view: an alert shows a toast", async () => {
+  const blueprint = {
+    app: { id: "greeter", name: "Greeter" },
+    ui: { title: "Greeter", components: [
+      { type: "button", id: "hello", props: { text: "Say hello" },
+        on_event: { click: { tool: "system.alert", args: { message: "Hello from a tool" } } } },
+    ] },
+  };
+  const response = await fetch(`${server.url}/apps`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ blueprint }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  const window = page.locator(".window", { hasText: "Greeter" });
+  await window.waitFor();
+  await button(window, "Say hello").click();
+  await page.locator(".toast", { hasText: "Hello from a tool" }).waitFor();
+  await page.close();
+});

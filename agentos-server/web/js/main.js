@@ -42,6 +42,7 @@ function handle(message) {
       if (app) {
         app.view.applyChanges(message.changes);
         app.window.showError("");
+        for (const effect of message.effects || []) perform(effect, app);
       }
       break;
     }
@@ -55,6 +56,46 @@ function handle(message) {
     default:
       break;
   }
+}
+
+// Effects are what a tool asks the view to do: show a message, copy text, reload a frame,
+// offer a download. The server decided them; the view only carries them out.
+function perform(effect, app) {
+  switch (effect.type) {
+    case "alert":
+      toast(effect.message);
+      break;
+    case "notification":
+      toast(`${effect.icon ? `${effect.icon} ` : ""}${effect.title}: ${effect.message}`);
+      break;
+    case "clipboard":
+      navigator.clipboard?.writeText(effect.text).catch(() => toast("Copy to the clipboard was refused"));
+      break;
+    case "reload": {
+      const frame = app.window.frame.querySelector(`[data-component-id="${CSS.escape(effect.target || "")}"]`);
+      if (frame && effect.url) frame.src = effect.url;
+      break;
+    }
+    case "download": {
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([effect.content ?? ""], { type: "application/octet-stream" }));
+      link.download = effect.filename || "download";
+      link.click();
+      URL.revokeObjectURL(link.href);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function toast(text) {
+  const note = document.createElement("div");
+  note.className = "toast";
+  note.setAttribute("role", "alert");
+  note.textContent = text;
+  document.body.appendChild(note);
+  setTimeout(() => note.remove(), 4000);
 }
 
 function launch(appId, blueprint, state) {
