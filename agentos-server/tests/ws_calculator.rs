@@ -19,6 +19,21 @@ async fn next_json(socket: &mut Socket) -> Value {
     }
 }
 
+/// The next message that is not a launch/close announcement (a `state` with no changes).
+async fn next_reply(socket: &mut Socket) -> Value {
+    loop {
+        let message = next_json(socket).await;
+        let announcement = message["type"] == "state"
+            && message["changes"]
+                .as_object()
+                .is_some_and(|changes| changes.is_empty())
+            && message["effects"].is_array();
+        if !announcement {
+            return message;
+        }
+    }
+}
+
 async fn send(socket: &mut Socket, value: Value) {
     socket
         .send(Message::Text(value.to_string().into()))
@@ -74,13 +89,13 @@ async fn generate_and_click_over_websocket() {
     for label in ["7", "+", "3", "="] {
         let component_id = common::button_id(&blueprint, label);
         send(&mut socket, json!({"type": "event", "app_id": app_id, "component_id": component_id, "event": "click"})).await;
-        last = next_json(&mut socket).await;
+        last = next_reply(&mut socket).await;
         assert_eq!(last["type"], "state", "{last}");
     }
     assert_eq!(last["changes"]["display"], "10");
     let mut seen = Vec::new();
     for _ in 0..4 {
-        let message = next_json(&mut watcher).await;
+        let message = next_reply(&mut watcher).await;
         assert_eq!(message["type"], "state");
         assert_eq!(message["app_id"], app_id.as_str());
         seen.push(message["changes"]["display"].as_str().unwrap().to_owned());
@@ -97,15 +112,15 @@ async fn generate_and_click_over_websocket() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(next_json(&mut watcher).await["changes"]["display"], "0");
-    assert_eq!(next_json(&mut socket).await["changes"]["display"], "0");
+    assert_eq!(next_reply(&mut watcher).await["changes"]["display"], "0");
+    assert_eq!(next_reply(&mut socket).await["changes"]["display"], "0");
 
     send(
         &mut socket,
         json!({"type": "event", "app_id": app_id, "component_id": "nope", "event": "click"}),
     )
     .await;
-    let error = next_json(&mut socket).await;
+    let error = next_reply(&mut socket).await;
     assert_eq!(error["type"], "error");
     assert!(
         error["message"]
@@ -115,5 +130,5 @@ async fn generate_and_click_over_websocket() {
     );
 
     send(&mut socket, json!({"type": "dance"})).await;
-    assert_eq!(next_json(&mut socket).await["type"], "error");
+    assert_eq!(next_reply(&mut socket).await["type"], "error");
 }

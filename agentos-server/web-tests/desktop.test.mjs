@@ -87,3 +87,24 @@ test("effects a tool returns are carried out by the view: an alert shows a toast
   await page.locator(".toast", { hasText: "Hello from a tool" }).waitFor();
   await page.close();
 });
+
+test("two tabs stay in sync: an app launched and clicked in one appears and updates in the other", async () => {
+  const first = await browser.newPage();
+  const second = await browser.newPage();
+  for (const page of [first, second]) {
+    await page.goto(server.url);
+    await page.waitForSelector("#status:has-text('connected')");
+  }
+  await generate(first, "a counter");
+  const here = first.locator(".window", { hasText: "Counter" }).last();
+  const there = second.locator(".window", { hasText: "Counter" }).last();
+  await here.waitFor();
+  await there.waitFor();
+  await button(here, "+1").click();
+  await button(here, "+1").click();
+  await there.locator("[data-component-id='count']", { hasText: "2" }).waitFor();
+  await here.locator("button[aria-label='Close Counter']").click();
+  await second.waitForFunction(() => ![...document.querySelectorAll(".window")].some((w) => w.textContent.includes("Counter") && w.querySelector("[data-component-id='count']")?.textContent === "2"));
+  await first.close();
+  await second.close();
+});

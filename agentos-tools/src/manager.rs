@@ -156,6 +156,7 @@ impl Runtime {
             if let Some(app) = app {
                 let pid = app.lock().pid;
                 self.inner.kernel.exit(pid)?;
+                self.announce(id, "app_closed");
             } else if meta.is_none() {
                 return Err(Error::UnknownApp(id));
             }

@@ -397,8 +397,25 @@ impl Runtime {
             manager.order.push(app_id);
             manager.focused = Some(app_id);
         }
+        self.announce(app_id, "app_launched");
         self.run_hook(app_id, "on_mount");
         Ok(app_id)
+    }
+
+    /// Tells every runtime-wide subscriber that app `app_id` appeared or went away, as a patch
+    /// with no changes and one effect (`app_launched`, `app_closed`), so views open or close its
+    /// window whoever launched or closed it.
+    pub(crate) fn announce(&self, app_id: AppId, what: &str) {
+        let patch = Patch {
+            app_id,
+            changes: BTreeMap::new(),
+            result: Value::Null,
+            effects: vec![serde_json::json!({"type": what})],
+        };
+        self.inner
+            .watchers
+            .lock()
+            .retain(|watcher| watcher.send(patch.clone()).is_ok());
     }
 
     /// Runs every tool of lifecycle hook `hook` (`on_mount`, `on_unmount`, `on_focus`) with

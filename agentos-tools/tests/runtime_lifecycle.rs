@@ -353,10 +353,23 @@ fn a_runtime_wide_subscriber_sees_every_app_including_later_ones() {
         {"type": "button", "id": "one", "props": {"text": "1"}, "on_event": {"click": "ui.append"}}]}}"#;
     let first = common::launch(&rt, source);
     let second = common::launch(&rt, source);
+    for app in [first, second] {
+        let launched = all.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            (launched.app_id, launched.effects),
+            (app, vec![json!({"type": "app_launched"})])
+        );
+    }
     let a = rt.dispatch(first, &UiEvent::click("one")).unwrap();
     let b = rt.dispatch(second, &UiEvent::click("one")).unwrap();
     assert_eq!(all.recv_timeout(Duration::from_secs(5)).unwrap(), a);
     assert_eq!(all.recv_timeout(Duration::from_secs(5)).unwrap(), b);
+    rt.close(second).unwrap();
+    let closed = all.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert_eq!(
+        (closed.app_id, closed.effects),
+        (second, vec![json!({"type": "app_closed"})])
+    );
     drop(all);
     // With the only watcher gone, publishing keeps working.
     rt.dispatch(first, &UiEvent::click("one")).unwrap();

@@ -39,6 +39,13 @@ function handle(message) {
       break;
     case "state": {
       const app = apps.get(message.app_id);
+      for (const effect of message.effects || []) {
+        if (effect.type === "app_launched" && !app) reopen(message.app_id);
+        if (effect.type === "app_closed" && app) {
+          app.window.frame.remove();
+          apps.delete(message.app_id);
+        }
+      }
       if (app) {
         app.view.applyChanges(message.changes);
         app.window.showError("");
@@ -130,16 +137,19 @@ document.getElementById("prompt").addEventListener("submit", (event) => {
   input.value = "";
 });
 
+// Opens a window for an app the server runs but this view has not drawn yet.
+async function reopen(appId) {
+  const response = await fetch(`/apps/${appId}`, { headers: authHeaders() });
+  if (response.ok) {
+    const detail = await response.json();
+    launch(detail.app_id, detail.blueprint, detail.state);
+  }
+}
+
 // Reopen the apps already running on the server.
 fetch("/apps", { headers: authHeaders() })
   .then((response) => (response.ok ? response.json() : { apps: [] }))
   .then(async (listing) => {
-    for (const app of listing.apps || []) {
-      const response = await fetch(`/apps/${app.app_id}`, { headers: authHeaders() });
-      if (response.ok) {
-        const detail = await response.json();
-        launch(detail.app_id, detail.blueprint, detail.state);
-      }
-    }
+    for (const app of listing.apps || []) await reopen(app.app_id);
   })
   .catch(() => {});
