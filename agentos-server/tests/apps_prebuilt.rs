@@ -769,3 +769,63 @@ async fn a_served_hub_lists_every_prebuilt_app_over_http() {
         .collect();
     assert!(running.contains(&"notes"), "{running:?}");
 }
+
+/// The button id of each calculator key.
+fn key_id(key: char) -> String {
+    match key {
+        '+' => "btn-add".to_owned(),
+        '−' => "btn-subtract".to_owned(),
+        '×' => "btn-multiply".to_owned(),
+        '÷' => "btn-divide".to_owned(),
+        '.' => "btn-decimal".to_owned(),
+        '=' => "btn-equals".to_owned(),
+        'C' => "btn-clear".to_owned(),
+        '<' => "btn-backspace".to_owned(),
+        digit => format!("btn-{digit}"),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Typing `a op b =` on the keypad gives the arithmetic result.
+    #[test]
+    fn calculator_keypad_matches_arithmetic(
+        a in 0u32..100_000,
+        b in 1u32..100_000,
+        op in proptest::sample::select(vec!['+', '−', '×', '÷']),
+    ) {
+        let runtime = runtime();
+        let app = runtime.launch(blueprint("utilities/calculator.bp")).unwrap();
+        for key in format!("{a}{op}{b}=").chars() {
+            click(&runtime, app, &key_id(key));
+        }
+        let (a, b) = (f64::from(a), f64::from(b));
+        let expected = match op {
+            '+' => a + b,
+            '−' => a - b,
+            '×' => a * b,
+            _ => a / b,
+        };
+        let shown: f64 = state(&runtime, app, "display").as_str().unwrap().parse().unwrap();
+        proptest::prop_assert!((shown - expected).abs() <= expected.abs() * 1e-9, "{shown} vs {expected}");
+    }
+
+    /// Any sequence of key presses is accepted and leaves a non-empty display.
+    #[test]
+    fn calculator_accepts_any_key_sequence(
+        keys in proptest::collection::vec(
+            proptest::sample::select("0123456789+−×÷.=C<".chars().collect::<Vec<_>>()),
+            0..40,
+        ),
+    ) {
+        let runtime = runtime();
+        let app = runtime.launch(blueprint("utilities/calculator.bp")).unwrap();
+        for key in keys {
+            let patch = runtime.dispatch(app, &UiEvent::click(&key_id(key)));
+            proptest::prop_assert!(patch.is_ok(), "{key}: {patch:?}");
+            let display = state(&runtime, app, "display");
+            proptest::prop_assert!(!display.as_str().unwrap().is_empty());
+        }
+    }
+}
