@@ -202,6 +202,7 @@ pub(crate) fn event_args(
     event: &UiEvent,
     component: &ComponentEntry,
     binding: &EventBinding,
+    state: &State,
 ) -> Map<String, Value> {
     let mut args = Map::with_capacity(4 + binding.args.len());
     args.insert(
@@ -223,7 +224,22 @@ pub(crate) fn event_args(
         args.insert("target".to_owned(), target.clone());
     }
     for (name, value) in &binding.args {
-        args.insert(name.clone(), value.clone());
+        args.insert(name.clone(), state_reference(value, state));
     }
     args
+}
+
+/// A binding argument written as `"{key}"` (the whole string) stands for the current value of
+/// state key `key`, so a button can pass what the app shows (`{"id": "{selected-note}"}`);
+/// anything else is passed as written. A missing key gives `null`.
+fn state_reference(value: &Value, state: &State) -> Value {
+    match value {
+        Value::String(text) => match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(key) if !key.is_empty() && !key.contains(['{', '}', ' ']) => {
+                state.get(key).cloned().unwrap_or(Value::Null)
+            }
+            _ => value.clone(),
+        },
+        _ => value.clone(),
+    }
 }

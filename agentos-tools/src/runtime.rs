@@ -495,7 +495,7 @@ impl Runtime {
                     });
                 }
                 Some(binding) => {
-                    let args = event_args(event, component, binding);
+                    let args = event_args(event, component, binding, state);
                     let pid = *pid;
                     self.run_locked(
                         app_id,

@@ -388,3 +388,24 @@ fn keyed_form_directives_are_evaluated_too() {
     let patch = rt.dispatch(app, &UiEvent::click("show")).unwrap();
     assert_eq!(patch.changes["secret.$if"], json!(true));
 }
+
+#[test]
+fn binding_arguments_can_name_state_keys() {
+    let rt = common::runtime();
+    let app = common::launch(
+        &rt,
+        r#"{"app": {"id": "r", "name": "R"}, "ui": {"components": [
+        {"type": "input", "id": "display", "props": {"value": "0"}},
+        {"type": "input", "id": "picked"},
+        {"type": "button", "id": "copy", "props": {"text": "Copy"},
+         "on_event": {"click": {"tool": "ui.set", "args": {"key": "copied", "value": "{picked}"}}}},
+        {"type": "button", "id": "literal", "props": {"text": "Literal"},
+         "on_event": {"click": {"tool": "ui.set", "args": {"key": "copied", "value": "{not a key}"}}}}]}}"#,
+    );
+    rt.dispatch(app, &UiEvent::change("picked", json!({"id": "note-7"})))
+        .unwrap();
+    let patch = rt.dispatch(app, &UiEvent::click("copy")).unwrap();
+    assert_eq!(patch.changes["copied"], json!({"id": "note-7"}));
+    let patch = rt.dispatch(app, &UiEvent::click("literal")).unwrap();
+    assert_eq!(patch.changes["copied"], json!("{not a key}"));
+}
