@@ -243,7 +243,8 @@ impl Runtime {
         })
         .grant(Capability::TimeAccess)
         .grant(Capability::SystemInfo);
-        let system_pid = kernel.create_process("agentos-runtime", caps);
+        let system_pid =
+            kernel.create_process_with("agentos-runtime", caps::policy(caps, Vec::new()));
         let services = Services::new(&config);
         let runtime = Runtime {
             inner: Arc::new(Inner {
@@ -357,10 +358,16 @@ impl Runtime {
         if caps::touches_files(&capabilities) {
             kernel_io::mkdir(&self.inner.kernel, self.inner.system_pid, &data_dir)?;
         }
-        let pid = self
-            .inner
-            .kernel
-            .create_process(&format!("app:{}", blueprint.app.id), capabilities);
+        // The runtime's own files (users, registry, sessions) are out of every app's reach,
+        // even a privileged one's; apps see them only through the runtime's tools.
+        let blocked = ["users", "registry", "sessions"]
+            .iter()
+            .map(|dir| VfsPath::new(&self.system_path(dir)))
+            .collect();
+        let pid = self.inner.kernel.create_process_with(
+            &format!("app:{}", blueprint.app.id),
+            caps::policy(capabilities, blocked),
+        );
         let app_id = AppId::new();
         let app = App {
             pid,
