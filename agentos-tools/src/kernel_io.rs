@@ -10,7 +10,8 @@
 //! fsynced, renamed over the target, then the directory fsynced — and `MemFs` swaps the
 //! contents under one lock. The syscall table has no `fsync`, so a temp-and-`move_file`
 //! sequence built from syscalls here could not make the data durable; the kernel-side replace
-//! can. Temporary siblings a crash leaves behind are never listed ([`is_temp_name`]).
+//! can. Temporary siblings a crash leaves behind are never listed ([`is_temp_name`]) and are
+//! swept when a runtime starts ([`sweep_temps`]).
 
 use agentos_kernel::{
     CapabilityKind, Error as KernelError, FileStat, Kernel, Pid, Syscall, SyscallOutput, VfsPath,
@@ -65,6 +66,34 @@ pub(crate) fn is_temp_name(name: &str) -> bool {
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     !stem.is_empty() && digits(a) && digits(b)
+}
+
+/// Deletes the atomic-replace temporaries in `dir` that another OS process left behind (a
+/// crash between writing one and renaming it), as `pid` (`list_directory`, `delete_file`).
+/// This process's own temporaries are left alone: a save may be writing one right now.
+/// Returns how many were deleted.
+pub(crate) fn sweep_temps(kernel: &Kernel, pid: Pid, dir: &str) -> Result<usize> {
+    let own = format!(".tmp-{}-", std::process::id());
+    let base = VfsPath::new(dir);
+    let mut swept = 0;
+    for entry in raw_list(kernel, pid, dir)? {
+        if entry.is_dir || !is_temp_name(&entry.name) || entry.name.contains(&own) {
+            continue;
+        }
+        match sys(
+            kernel,
+            pid,
+            Syscall::DeleteFile {
+                path: base.join(&entry.name).to_string(),
+            },
+        ) {
+            Ok(_) => swept += 1,
+            // Another sweeper got there first.
+            Err(err) if is_kernel(&err, |e| matches!(e, KernelError::NotFound(_))) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(swept)
 }
 
 /// Reads a whole file (`read_file`, needs `ReadFile`).
@@ -651,6 +680,32 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("pkg.json")).unwrap(), b"{}");
         let on_disk = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(on_disk, 2, "the replace left no temporary of its own");
+    }
+
+    #[test]
+    fn sweeping_deletes_foreign_temporaries_only() {
+        let (k, p) = setup();
+        mkdir(&k, p, "/reg").unwrap();
+        let foreign = format!("/reg/.a.json.tmp-{}-0", std::process::id() + 1);
+        let own = format!("/reg/.b.json.tmp-{}-7", std::process::id());
+        for path in [
+            foreign.as_str(),
+            own.as_str(),
+            "/reg/a.json",
+            "/reg/.hidden",
+        ] {
+            write(&k, p, path, b"x").unwrap();
+        }
+        assert_eq!(sweep_temps(&k, p, "/reg").unwrap(), 1);
+        assert!(!exists(&k, p, &foreign).unwrap());
+        for kept in [own.as_str(), "/reg/a.json", "/reg/.hidden"] {
+            assert!(exists(&k, p, kept).unwrap(), "{kept}");
+        }
+        let bare = k.create_process("bare", CapabilitySet::new());
+        assert!(matches!(
+            sweep_temps(&k, bare, "/reg"),
+            Err(crate::Error::Kernel(KernelError::PermissionDenied { .. }))
+        ));
     }
 
     #[test]

@@ -264,6 +264,16 @@ impl Runtime {
             let path = runtime.system_path(dir);
             if let Err(err) = kernel_io::mkdir(&runtime.inner.kernel, system_pid, &path) {
                 runtime.log("error", &format!("cannot create {path}: {err}"), None);
+                continue;
+            }
+            if dir != "data"
+                && let Err(err) = kernel_io::sweep_temps(&runtime.inner.kernel, system_pid, &path)
+            {
+                runtime.log(
+                    "error",
+                    &format!("cannot sweep temporaries from {path}: {err}"),
+                    None,
+                );
             }
         }
         runtime
