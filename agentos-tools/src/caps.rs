@@ -140,8 +140,9 @@ pub(crate) fn for_blueprint(
 
 /// The sandbox policy of a PID holding `capabilities`: its allowed paths are exactly the scopes
 /// of its file capabilities (the whole VFS when one is unscoped; none when it holds none, so
-/// every path is denied), `blocked` are never reachable, and the limits are the standard ones.
-pub(crate) fn policy(capabilities: CapabilitySet, blocked: Vec<VfsPath>) -> SandboxPolicy {
+/// every path is denied), every path of `protected` it could otherwise reach is blocked, and
+/// the limits are the standard ones.
+pub(crate) fn policy(capabilities: CapabilitySet, protected: &[VfsPath]) -> SandboxPolicy {
     let mut allowed: Vec<VfsPath> = Vec::new();
     for capability in capabilities.iter() {
         if !FILE_KINDS.contains(&capability.kind()) {
@@ -160,6 +161,15 @@ pub(crate) fn policy(capabilities: CapabilitySet, blocked: Vec<VfsPath>) -> Sand
             allowed.push(scope);
         }
     }
+    let blocked = protected
+        .iter()
+        .filter(|dir| {
+            allowed
+                .iter()
+                .any(|path| dir.starts_with(path) || path.starts_with(dir))
+        })
+        .cloned()
+        .collect();
     SandboxPolicy {
         capabilities,
         allowed_paths: allowed,

@@ -200,6 +200,8 @@ pub(crate) struct Inner {
     pub(crate) config: RuntimeConfig,
     /// The runtime's own process, owner of the registry, sessions and users files.
     pub(crate) system_pid: Pid,
+    /// The runtime's own directories (users, registry, sessions), blocked for every app.
+    pub(crate) protected: Vec<VfsPath>,
     pub(crate) apps: RwLock<HashMap<AppId, Arc<Mutex<App>>>>,
     pub(crate) manager: Mutex<Manager>,
     pub(crate) services: Services,
@@ -243,8 +245,7 @@ impl Runtime {
         })
         .grant(Capability::TimeAccess)
         .grant(Capability::SystemInfo);
-        let system_pid =
-            kernel.create_process_with("agentos-runtime", caps::policy(caps, Vec::new()));
+        let system_pid = kernel.create_process_with("agentos-runtime", caps::policy(caps, &[]));
         let services = Services::new(&config);
         let runtime = Runtime {
             inner: Arc::new(Inner {
@@ -252,6 +253,10 @@ impl Runtime {
                 registry,
                 config,
                 system_pid,
+                protected: ["users", "registry", "sessions"]
+                    .iter()
+                    .map(|dir| root.join(dir))
+                    .collect(),
                 apps: RwLock::new(HashMap::new()),
                 manager: Mutex::new(Manager::default()),
                 services,
@@ -370,13 +375,9 @@ impl Runtime {
         }
         // The runtime's own files (users, registry, sessions) are out of every app's reach,
         // even a privileged one's; apps see them only through the runtime's tools.
-        let blocked = ["users", "registry", "sessions"]
-            .iter()
-            .map(|dir| VfsPath::new(&self.system_path(dir)))
-            .collect();
         let pid = self.inner.kernel.create_process_with(
             &format!("app:{}", blueprint.app.id),
-            caps::policy(capabilities, blocked),
+            caps::policy(capabilities, &self.inner.protected),
         );
         let app_id = AppId::new();
         let app = App {
