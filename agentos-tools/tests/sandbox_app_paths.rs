@@ -79,6 +79,7 @@ fn an_app_without_file_capabilities_has_no_path() {
     let app = common::app_with(&rt, "calc", "[]", "[]");
     let policy = rt.kernel().sandbox(rt.pid(app).unwrap()).unwrap();
     assert!(policy.allowed_paths.is_empty());
+    assert!(policy.blocked_paths.is_empty(), "nothing to block");
     assert!(policy.capabilities.is_empty());
 }
 
@@ -95,6 +96,10 @@ fn even_a_privileged_app_cannot_reach_the_runtime_files() {
     .unwrap();
     let root = common::app_with(&rt, "root", r#"["filesystem"]"#, r#"["PRIVILEGED"]"#);
     let pid = rt.pid(root).unwrap();
+    assert_eq!(
+        rt.kernel().sandbox(pid).unwrap().blocked_paths,
+        ["/system/users", "/system/registry", "/system/sessions"].map(VfsPath::new)
+    );
     // Anywhere else is fine for a privileged app.
     common::call(
         &rt,
