@@ -9,7 +9,9 @@
 //! `ipc` messaging. Unknown names grant nothing.
 
 use agentos_blueprint::Blueprint;
-use agentos_kernel::{Capability, CapabilityKind, CapabilitySet, NetworkRule, VfsPath};
+use agentos_kernel::{
+    Capability, CapabilityKind, CapabilitySet, NetworkRule, ResourceLimits, SandboxPolicy, VfsPath,
+};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -134,6 +136,46 @@ pub(crate) fn for_blueprint(
         }
     }
     Ok(set)
+}
+
+/// The sandbox policy of a PID holding `capabilities`: its allowed paths are exactly the scopes
+/// of its file capabilities (the whole VFS when one is unscoped; none when it holds none, so
+/// every path is denied), every path of `protected` it could otherwise reach is blocked, and
+/// the limits are the standard ones.
+pub(crate) fn policy(capabilities: CapabilitySet, protected: &[VfsPath]) -> SandboxPolicy {
+    let mut allowed: Vec<VfsPath> = Vec::new();
+    for capability in capabilities.iter() {
+        if !FILE_KINDS.contains(&capability.kind()) {
+            continue;
+        }
+        let scope = match capability {
+            Capability::ReadFile(scope)
+            | Capability::WriteFile(scope)
+            | Capability::CreateFile(scope)
+            | Capability::DeleteFile(scope)
+            | Capability::ListDirectory(scope) => scope.clone(),
+            _ => None,
+        };
+        let scope = scope.unwrap_or_else(VfsPath::root);
+        if !allowed.contains(&scope) {
+            allowed.push(scope);
+        }
+    }
+    let blocked = protected
+        .iter()
+        .filter(|dir| {
+            allowed
+                .iter()
+                .any(|path| dir.starts_with(path) || path.starts_with(dir))
+        })
+        .cloned()
+        .collect();
+    SandboxPolicy {
+        capabilities,
+        allowed_paths: allowed,
+        blocked_paths: blocked,
+        limits: ResourceLimits::standard(),
+    }
 }
 
 /// True when the set grants any file access (so the data directory must exist).

@@ -1,20 +1,21 @@
 //! Every file operation of the tool families and of the registry, sessions and user stores, as
-//! one small set of helpers taking `(&Kernel, Pid, path)`. Each helper checks the PID's
-//! capability on the normalised path first (blocked unless held), then performs the operation.
+//! one small set of helpers taking `(&Kernel, Pid, path)`. Each helper is one or more kernel
+//! syscalls made as `pid` itself, so the kernel's capability and sandbox-path checks (on the
+//! normalised, symlink-resolved path) are what allow or deny it: a denial is the kernel's
+//! `PermissionDenied { pid, capability, path }`. This module checks nothing of its own.
 //!
-//! The kernel on this branch offers only `read_file`, `write_file` and `list_directory` on a
-//! `MemFs` whose only directories are `/` and `/tmp`, and no `create_directory`, `delete_file`,
-//! `move_file`, `file_stat` or rename. Until it does, this module stores the VFS tree as flat
-//! entries `/tmp/vfs~<escaped path>` (a one-byte tag: `F` file, `D` directory, `X` deleted),
-//! written by a short-lived trusted kernel process after the caller's own capability check.
-//! // After Kernel I lands: each helper becomes one syscall made as `pid` itself
-//! // (`Syscall::{ReadFile, WriteFile, CreateDirectory, DeleteFile, RemoveDirectory, MoveFile,
-//! // CopyFile, FileStat, ListDirectory}`), `atomic_replace` becomes temp file + fsync + rename,
-//! // and the escaping, tags and trusted process below go away. Nothing outside this file changes.
+//! Persistent writes go through [`atomic_replace`]: one `write_file` syscall, which the kernel
+//! routes to the mounted filesystem's write. `LocalFs` (the host data directory at `/system`)
+//! implements it as `replace_atomic` — a temporary sibling `.<name>.tmp-<os pid>-<n>`, written,
+//! fsynced, renamed over the target, then the directory fsynced — and `MemFs` swaps the
+//! contents under one lock. The syscall table has no `fsync`, so a temp-and-`move_file`
+//! sequence built from syscalls here could not make the data durable; the kernel-side replace
+//! can. Temporary siblings a crash leaves behind are never listed ([`is_temp_name`]) and are
+//! swept when a runtime starts ([`sweep_temps`]).
 
 use agentos_kernel::{
-    CapabilityKind, CapabilitySet, Error as KernelError, Kernel, Pid, Syscall, SyscallOutput,
-    VfsPath,
+    CapabilityKind, Error as KernelError, FileStat, Kernel, Pid, Syscall, SyscallOutput, VfsPath,
+    fd_flags,
 };
 
 use crate::error::Result;
@@ -37,354 +38,328 @@ pub(crate) struct Meta {
     pub(crate) size: u64,
 }
 
-const PREFIX: &str = "vfs~";
-
-enum Node {
-    File(Vec<u8>),
-    Dir,
+/// Runs `call` as `pid`.
+fn sys(kernel: &Kernel, pid: Pid, call: Syscall) -> Result<SyscallOutput> {
+    Ok(kernel.syscall(pid, call)?)
 }
 
-fn authorize(kernel: &Kernel, pid: Pid, kind: CapabilityKind, path: &VfsPath) -> Result<()> {
-    if kernel.capabilities(pid)?.allows(kind, Some(path)) {
-        Ok(())
-    } else {
-        Err(KernelError::PermissionDenied {
+fn unexpected(call: &str, output: &SyscallOutput) -> crate::Error {
+    KernelError::InvalidArgument(format!("{call} answered {output:?}")).into()
+}
+
+fn is_kernel(err: &crate::Error, test: impl Fn(&KernelError) -> bool) -> bool {
+    matches!(err, crate::Error::Kernel(inner) if test(inner))
+}
+
+/// True for the name of a temporary sibling an atomic replace writes before its rename
+/// (`.<name>.tmp-<digits>-<digits>`, as `LocalFs::replace_atomic` names them). Such a file is
+/// never data: a crash between its creation and the rename leaves it behind.
+pub(crate) fn is_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    let Some((stem, tail)) = rest.rsplit_once(".tmp-") else {
+        return false;
+    };
+    let Some((a, b)) = tail.split_once('-') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    !stem.is_empty() && digits(a) && digits(b)
+}
+
+/// Deletes the atomic-replace temporaries in `dir` that another OS process left behind (a
+/// crash between writing one and renaming it), as `pid` (`list_directory`, `delete_file`).
+/// This process's own temporaries are left alone: a save may be writing one right now.
+/// Returns how many were deleted.
+pub(crate) fn sweep_temps(kernel: &Kernel, pid: Pid, dir: &str) -> Result<usize> {
+    let own = format!(".tmp-{}-", std::process::id());
+    let base = VfsPath::new(dir);
+    let mut swept = 0;
+    for entry in raw_list(kernel, pid, dir)? {
+        if entry.is_dir || !is_temp_name(&entry.name) || entry.name.contains(&own) {
+            continue;
+        }
+        match sys(
+            kernel,
             pid,
-            capability: kind,
-            path: path.to_string(),
-        }
-        .into())
-    }
-}
-
-fn flat_name(path: &VfsPath) -> String {
-    let mut out = String::with_capacity(path.as_str().len() + 16);
-    out.push_str("/tmp/");
-    out.push_str(PREFIX);
-    for c in path.as_str().chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '/' => out.push_str("%2F"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-fn unflatten(name: &str) -> Option<VfsPath> {
-    let escaped = name.strip_prefix(PREFIX)?;
-    Some(VfsPath::new(
-        &escaped.replace("%2F", "/").replace("%25", "%"),
-    ))
-}
-
-/// Runs `op` as a trusted kernel process (see the module docs).
-fn trusted<T>(kernel: &Kernel, op: impl FnOnce(Pid) -> agentos_kernel::Result<T>) -> Result<T> {
-    let pid = kernel.create_process("kernel-io", CapabilitySet::all());
-    let outcome = op(pid);
-    let _ = kernel.exit(pid);
-    Ok(outcome?)
-}
-
-fn node(kernel: &Kernel, path: &VfsPath) -> Result<Option<Node>> {
-    if path.is_root() {
-        return Ok(Some(Node::Dir));
-    }
-    let read = trusted(kernel, |io| {
-        kernel.syscall(
-            io,
-            Syscall::ReadFile {
-                path: flat_name(path),
+            Syscall::DeleteFile {
+                path: base.join(&entry.name).to_string(),
             },
-        )
-    });
-    match read {
-        Ok(SyscallOutput::Bytes(mut bytes)) => Ok(match bytes.first() {
-            Some(b'F') => {
-                bytes.remove(0);
-                Some(Node::File(bytes))
-            }
-            Some(b'D') => Some(Node::Dir),
-            _ => None,
-        }),
-        Ok(_) => Ok(None),
-        Err(crate::Error::Kernel(KernelError::NotFound(_))) => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
-#[cfg(test)]
-thread_local! {
-    /// Test-only fault injection: the number of writes left before a simulated crash.
-    static CRASH_AFTER: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
-}
-
-fn put(kernel: &Kernel, path: &VfsPath, tag: u8, data: &[u8]) -> Result<()> {
-    #[cfg(test)]
-    {
-        if let Some(left) = CRASH_AFTER.with(std::cell::Cell::get) {
-            if left == 0 {
-                return Err(crate::Error::Failed {
-                    tool: "kernel_io".to_owned(),
-                    reason: "injected crash".to_owned(),
-                });
-            }
-            CRASH_AFTER.with(|c| c.set(Some(left - 1)));
+        ) {
+            Ok(_) => swept += 1,
+            // Another sweeper got there first.
+            Err(err) if is_kernel(&err, |e| matches!(e, KernelError::NotFound(_))) => {}
+            Err(err) => return Err(err),
         }
     }
-    let mut bytes = Vec::with_capacity(data.len() + 1);
-    bytes.push(tag);
-    bytes.extend_from_slice(data);
-    trusted(kernel, |io| {
-        kernel.syscall(
-            io,
-            Syscall::WriteFile {
-                path: flat_name(path),
-                data: bytes,
-            },
-        )
-    })?;
+    Ok(swept)
+}
+
+/// Reads a whole file (`read_file`, needs `ReadFile`).
+pub(crate) fn read(kernel: &Kernel, pid: Pid, path: &str) -> Result<Vec<u8>> {
+    match sys(
+        kernel,
+        pid,
+        Syscall::ReadFile {
+            path: path.to_owned(),
+        },
+    )? {
+        SyscallOutput::Bytes(bytes) => Ok(bytes),
+        other => Err(unexpected("read_file", &other)),
+    }
+}
+
+/// Creates or replaces a file; its directory must exist (`write_file`, needs `WriteFile`).
+pub(crate) fn write(kernel: &Kernel, pid: Pid, path: &str, data: &[u8]) -> Result<()> {
+    sys(
+        kernel,
+        pid,
+        Syscall::WriteFile {
+            path: path.to_owned(),
+            data: data.to_vec(),
+        },
+    )?;
     Ok(())
 }
 
-fn need_parent_dir(kernel: &Kernel, path: &VfsPath) -> Result<()> {
-    let parent = path.parent();
-    match node(kernel, &parent)? {
-        Some(Node::Dir) => Ok(()),
-        Some(Node::File(_)) => Err(KernelError::NotADirectory(parent.to_string()).into()),
-        None => Err(KernelError::NotFound(parent.to_string()).into()),
-    }
-}
-
-/// Reads a whole file. Needs `ReadFile`.
-pub(crate) fn read(kernel: &Kernel, pid: Pid, path: &str) -> Result<Vec<u8>> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::ReadFile, &path)?;
-    match node(kernel, &path)? {
-        Some(Node::File(bytes)) => Ok(bytes),
-        Some(Node::Dir) => Err(KernelError::IsADirectory(path.to_string()).into()),
-        None => Err(KernelError::NotFound(path.to_string()).into()),
-    }
-}
-
-/// Creates or replaces a file; its directory must exist. Needs `WriteFile`.
-pub(crate) fn write(kernel: &Kernel, pid: Pid, path: &str, data: &[u8]) -> Result<()> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::WriteFile, &path)?;
-    write_unchecked(kernel, &path, data)
-}
-
-fn write_unchecked(kernel: &Kernel, path: &VfsPath, data: &[u8]) -> Result<()> {
-    if path.is_root() {
-        return Err(KernelError::IsADirectory(path.to_string()).into());
-    }
-    need_parent_dir(kernel, path)?;
-    if let Some(Node::Dir) = node(kernel, path)? {
-        return Err(KernelError::IsADirectory(path.to_string()).into());
-    }
-    put(kernel, path, b'F', data)
-}
-
-/// Appends to a file, creating it when missing. Needs `WriteFile`.
+/// Appends to a file, creating it when missing: `open(O_WRONLY|O_APPEND)`, a descriptor write,
+/// `close` (needs `WriteFile`); a missing file is created with `write_file`.
 pub(crate) fn append(kernel: &Kernel, pid: Pid, path: &str, data: &[u8]) -> Result<()> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::WriteFile, &path)?;
-    let mut bytes = match node(kernel, &path)? {
-        Some(Node::File(bytes)) => bytes,
-        Some(Node::Dir) => return Err(KernelError::IsADirectory(path.to_string()).into()),
-        None => Vec::new(),
+    let opened = sys(
+        kernel,
+        pid,
+        Syscall::Open {
+            path: path.to_owned(),
+            flags: fd_flags::O_WRONLY | fd_flags::O_APPEND,
+            mode: 0o644,
+        },
+    );
+    let fd = match opened {
+        Ok(SyscallOutput::Fd(fd)) => fd,
+        Ok(other) => return Err(unexpected("open", &other)),
+        Err(err) if is_kernel(&err, |e| matches!(e, KernelError::NotFound(_))) => {
+            return write(kernel, pid, path, data);
+        }
+        Err(err) => return Err(err),
     };
-    bytes.extend_from_slice(data);
-    write_unchecked(kernel, &path, &bytes)
+    let mut written = 0;
+    let outcome: Result<()> = loop {
+        if written >= data.len() {
+            break Ok(());
+        }
+        match kernel.fd_write(pid, fd, &data[written..]) {
+            Ok(0) => {
+                break Err(KernelError::Io {
+                    path: path.to_owned(),
+                    message: "descriptor write made no progress".to_owned(),
+                }
+                .into());
+            }
+            Ok(n) => written += n,
+            Err(err) => break Err(err.into()),
+        }
+    };
+    let closed = sys(kernel, pid, Syscall::Close { fd });
+    outcome?;
+    closed.map(|_| ())
 }
 
-/// Replaces a file so that a reader sees the old or the new contents, never a mix: write a
-/// temporary sibling, then move it over the target. Needs `WriteFile`.
+/// Replaces a file so that a reader — or the next start after a crash — sees the old or the
+/// new contents, never a mix (`write_file`, needs `WriteFile`; see the module docs for what
+/// the kernel does underneath).
 pub(crate) fn atomic_replace(kernel: &Kernel, pid: Pid, path: &str, data: &[u8]) -> Result<()> {
-    let target = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::WriteFile, &target)?;
-    let temp = target.parent().join(&format!(
-        ".{}.tmp~{}",
-        target.file_name().unwrap_or("root"),
-        uuid::Uuid::new_v4().simple()
-    ));
-    write_unchecked(kernel, &temp, data)?;
-    // After Kernel I lands: fsync(temp) then Syscall::MoveFile (rename) as `pid`. MemFs writes
-    // are already all-or-nothing, so copying the verified temp over the target is atomic here.
-    let written = match node(kernel, &temp)? {
-        Some(Node::File(bytes)) => bytes,
-        _ => return Err(KernelError::NotFound(temp.to_string()).into()),
-    };
-    put(kernel, &target, b'F', &written)?;
-    put(kernel, &temp, b'X', &[])
+    write(kernel, pid, path, data)
 }
 
-/// Lists a directory, sorted by name. Needs `ListDirectory`.
+/// Lists a directory sorted by name, leaving out atomic-replace temporaries
+/// (`list_directory`, needs `ListDirectory`).
 pub(crate) fn list(kernel: &Kernel, pid: Pid, path: &str) -> Result<Vec<Entry>> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::ListDirectory, &path)?;
-    list_unchecked(kernel, &path)
-}
-
-fn list_unchecked(kernel: &Kernel, path: &VfsPath) -> Result<Vec<Entry>> {
-    match node(kernel, path)? {
-        Some(Node::Dir) => {}
-        Some(Node::File(_)) => return Err(KernelError::NotADirectory(path.to_string()).into()),
-        None => return Err(KernelError::NotFound(path.to_string()).into()),
-    }
-    let names = trusted(kernel, |io| {
-        kernel.syscall(
-            io,
-            Syscall::ListDirectory {
-                path: "/tmp".to_owned(),
-            },
-        )
-    })?;
-    let SyscallOutput::Entries(names) = names else {
-        return Ok(Vec::new());
+    let entries = match sys(
+        kernel,
+        pid,
+        Syscall::ListDirectory {
+            path: path.to_owned(),
+        },
+    )? {
+        SyscallOutput::Entries(entries) => entries,
+        other => return Err(unexpected("list_directory", &other)),
     };
-    let mut out = Vec::new();
-    for entry in names {
-        let Some(child) = unflatten(&entry.name) else {
-            continue;
-        };
-        if child.is_root() || child.parent() != *path {
-            continue;
-        }
-        let Some(name) = child.file_name() else {
-            continue;
-        };
-        if name.contains(".tmp~") && name.starts_with('.') {
-            continue;
-        }
-        match node(kernel, &child)? {
-            Some(Node::Dir) => out.push(Entry {
-                name: name.to_owned(),
-                is_dir: true,
-            }),
-            Some(Node::File(_)) => out.push(Entry {
-                name: name.to_owned(),
-                is_dir: false,
-            }),
-            None => {}
-        }
-    }
+    let mut out: Vec<Entry> = entries
+        .into_iter()
+        .filter(|entry| !is_temp_name(&entry.name))
+        .map(|entry| Entry {
+            name: entry.name,
+            is_dir: entry.is_dir,
+        })
+        .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
-/// Creates a directory and any missing parents; an existing directory is fine. Needs
-/// `CreateFile`.
+/// Creates a directory and any missing parents; an existing directory is fine
+/// (`create_directory`, needs `CreateFile`).
 pub(crate) fn mkdir(kernel: &Kernel, pid: Pid, path: &str) -> Result<()> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::CreateFile, &path)?;
-    let mut current = VfsPath::root();
-    for component in path.components() {
-        current = current.join(component);
-        match node(kernel, &current)? {
-            Some(Node::Dir) => {}
-            Some(Node::File(_)) => {
-                return Err(KernelError::NotADirectory(current.to_string()).into());
+    sys(
+        kernel,
+        pid,
+        Syscall::CreateDirectory {
+            path: path.to_owned(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Deletes a file or an empty directory; with `recursive`, a directory and everything in it
+/// (`delete_file` / `remove_directory`, needs `DeleteFile`; a recursive delete also lists,
+/// needing `ListDirectory`).
+pub(crate) fn delete(kernel: &Kernel, pid: Pid, path: &str, recursive: bool) -> Result<()> {
+    if VfsPath::new(path).is_root() {
+        return Err(KernelError::InvalidArgument("cannot delete /".to_owned()).into());
+    }
+    match sys(
+        kernel,
+        pid,
+        Syscall::DeleteFile {
+            path: path.to_owned(),
+        },
+    ) {
+        Err(err) if is_kernel(&err, |e| matches!(e, KernelError::IsADirectory(_))) => {}
+        other => return other.map(|_| ()),
+    }
+    let removed = sys(
+        kernel,
+        pid,
+        Syscall::RemoveDirectory {
+            path: path.to_owned(),
+        },
+    );
+    match removed {
+        Err(err)
+            if recursive && is_kernel(&err, |e| matches!(e, KernelError::DirectoryNotEmpty(_))) =>
+        {
+            let dir = VfsPath::new(path);
+            for child in raw_list(kernel, pid, path)? {
+                delete(kernel, pid, dir.join(&child.name).as_str(), true)?;
             }
-            None => put(kernel, &current, b'D', &[])?,
+            sys(
+                kernel,
+                pid,
+                Syscall::RemoveDirectory {
+                    path: path.to_owned(),
+                },
+            )?;
+            Ok(())
         }
+        other => other.map(|_| ()),
+    }
+}
+
+/// Every entry of a directory, temporaries included (for deleting and copying trees).
+fn raw_list(kernel: &Kernel, pid: Pid, path: &str) -> Result<Vec<agentos_kernel::DirEntry>> {
+    match sys(
+        kernel,
+        pid,
+        Syscall::ListDirectory {
+            path: path.to_owned(),
+        },
+    )? {
+        SyscallOutput::Entries(entries) => Ok(entries),
+        other => Err(unexpected("list_directory", &other)),
+    }
+}
+
+/// Moves a file or directory; an existing destination is `AlreadyExists` (`file_exists`, then
+/// `move_file`: needs `ReadFile` on the destination and `WriteFile` on both paths).
+pub(crate) fn rename(kernel: &Kernel, pid: Pid, from: &str, to: &str) -> Result<()> {
+    let (source, target) = (VfsPath::new(from), VfsPath::new(to));
+    if target.starts_with(&source) && target != source {
+        return Err(
+            KernelError::InvalidArgument(format!("cannot move {source} into itself")).into(),
+        );
+    }
+    if exists(kernel, pid, to)? {
+        return Err(KernelError::AlreadyExists(target.to_string()).into());
+    }
+    sys(
+        kernel,
+        pid,
+        Syscall::MoveFile {
+            source: from.to_owned(),
+            destination: to.to_owned(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Copies a file (`copy_file`: `ReadFile` on the source, `WriteFile` on the destination) or a
+/// directory tree (also `ListDirectory` on the source and `CreateFile` on the destination).
+pub(crate) fn copy(kernel: &Kernel, pid: Pid, from: &str, to: &str) -> Result<()> {
+    let (source, target) = (VfsPath::new(from), VfsPath::new(to));
+    if target.starts_with(&source) && target != source {
+        return Err(
+            KernelError::InvalidArgument(format!("cannot copy {source} into itself")).into(),
+        );
+    }
+    copy_tree(kernel, pid, &source, &target)
+}
+
+fn copy_tree(kernel: &Kernel, pid: Pid, from: &VfsPath, to: &VfsPath) -> Result<()> {
+    if !stat_raw(kernel, pid, from.as_str())?.is_dir {
+        sys(
+            kernel,
+            pid,
+            Syscall::CopyFile {
+                source: from.to_string(),
+                destination: to.to_string(),
+            },
+        )?;
+        return Ok(());
+    }
+    if !exists(kernel, pid, to.parent().as_str())? {
+        return Err(KernelError::NotFound(to.parent().to_string()).into());
+    }
+    mkdir(kernel, pid, to.as_str())?;
+    for child in list(kernel, pid, from.as_str())? {
+        copy_tree(kernel, pid, &from.join(&child.name), &to.join(&child.name))?;
     }
     Ok(())
 }
 
-/// Deletes a file or an empty directory (`recursive`: a directory and everything in it).
-/// Needs `DeleteFile`.
-pub(crate) fn delete(kernel: &Kernel, pid: Pid, path: &str, recursive: bool) -> Result<()> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::DeleteFile, &path)?;
-    if path.is_root() {
-        return Err(KernelError::InvalidArgument("cannot delete /".to_owned()).into());
-    }
-    delete_unchecked(kernel, &path, recursive)
-}
-
-fn delete_unchecked(kernel: &Kernel, path: &VfsPath, recursive: bool) -> Result<()> {
-    match node(kernel, path)? {
-        None => return Err(KernelError::NotFound(path.to_string()).into()),
-        Some(Node::File(_)) => {}
-        Some(Node::Dir) => {
-            let children = list_unchecked(kernel, path)?;
-            if !children.is_empty() && !recursive {
-                return Err(KernelError::DirectoryNotEmpty(path.to_string()).into());
-            }
-            for child in children {
-                delete_unchecked(kernel, &path.join(&child.name), true)?;
-            }
-        }
-    }
-    put(kernel, path, b'X', &[])
-}
-
-/// Moves a file or directory. Needs `WriteFile` on both paths and `DeleteFile` on the source.
-pub(crate) fn rename(kernel: &Kernel, pid: Pid, from: &str, to: &str) -> Result<()> {
-    let (from, to) = (VfsPath::new(from), VfsPath::new(to));
-    authorize(kernel, pid, CapabilityKind::WriteFile, &from)?;
-    authorize(kernel, pid, CapabilityKind::DeleteFile, &from)?;
-    authorize(kernel, pid, CapabilityKind::WriteFile, &to)?;
-    if to.starts_with(&from) && to != from {
-        return Err(KernelError::InvalidArgument(format!("cannot move {from} into itself")).into());
-    }
-    if node(kernel, &to)?.is_some() {
-        return Err(KernelError::AlreadyExists(to.to_string()).into());
-    }
-    copy_unchecked(kernel, &from, &to)?;
-    delete_unchecked(kernel, &from, true)
-}
-
-/// Copies a file or directory tree. Needs `ReadFile` on the source and `WriteFile` on the
-/// destination.
-pub(crate) fn copy(kernel: &Kernel, pid: Pid, from: &str, to: &str) -> Result<()> {
-    let (from, to) = (VfsPath::new(from), VfsPath::new(to));
-    authorize(kernel, pid, CapabilityKind::ReadFile, &from)?;
-    authorize(kernel, pid, CapabilityKind::WriteFile, &to)?;
-    if to.starts_with(&from) && to != from {
-        return Err(KernelError::InvalidArgument(format!("cannot copy {from} into itself")).into());
-    }
-    copy_unchecked(kernel, &from, &to)
-}
-
-fn copy_unchecked(kernel: &Kernel, from: &VfsPath, to: &VfsPath) -> Result<()> {
-    match node(kernel, from)? {
-        None => Err(KernelError::NotFound(from.to_string()).into()),
-        Some(Node::File(bytes)) => write_unchecked(kernel, to, &bytes),
-        Some(Node::Dir) => {
-            need_parent_dir(kernel, to)?;
-            put(kernel, to, b'D', &[])?;
-            for child in list_unchecked(kernel, from)? {
-                copy_unchecked(kernel, &from.join(&child.name), &to.join(&child.name))?;
-            }
-            Ok(())
-        }
+fn stat_raw(kernel: &Kernel, pid: Pid, path: &str) -> Result<FileStat> {
+    match sys(
+        kernel,
+        pid,
+        Syscall::FileStat {
+            path: path.to_owned(),
+        },
+    )? {
+        SyscallOutput::Stat(stat) => Ok(stat),
+        other => Err(unexpected("file_stat", &other)),
     }
 }
 
-/// Size and kind of a path. Needs `ReadFile`.
+/// Size and kind of a path (`file_stat`, needs `ReadFile`).
 pub(crate) fn stat(kernel: &Kernel, pid: Pid, path: &str) -> Result<Meta> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::ReadFile, &path)?;
-    match node(kernel, &path)? {
-        Some(Node::File(bytes)) => Ok(Meta {
-            is_dir: false,
-            size: bytes.len() as u64,
-        }),
-        Some(Node::Dir) => Ok(Meta {
-            is_dir: true,
-            size: 0,
-        }),
-        None => Err(KernelError::NotFound(path.to_string()).into()),
-    }
+    let stat = stat_raw(kernel, pid, path)?;
+    Ok(Meta {
+        is_dir: stat.is_dir,
+        size: if stat.is_dir { 0 } else { stat.size },
+    })
 }
 
-/// True when something exists at `path`. Needs `ReadFile`.
+/// True when something exists at `path` (`file_exists`, needs `ReadFile`).
 pub(crate) fn exists(kernel: &Kernel, pid: Pid, path: &str) -> Result<bool> {
-    let path = VfsPath::new(path);
-    authorize(kernel, pid, CapabilityKind::ReadFile, &path)?;
-    Ok(node(kernel, &path)?.is_some())
+    match sys(
+        kernel,
+        pid,
+        Syscall::FileExists {
+            path: path.to_owned(),
+        },
+    )? {
+        SyscallOutput::Bool(found) => Ok(found),
+        other => Err(unexpected("file_exists", &other)),
+    }
 }
 
 /// An HTTP response.
@@ -408,9 +383,9 @@ pub(crate) enum HttpError {
 const MAX_RESPONSE: usize = 10 * 1024 * 1024;
 
 /// Performs an HTTP/1.1 request as `pid`, which needs `NetworkAccess`, giving up at
-/// `deadline`. Only `http://` URLs are served on this branch.
-/// // After Kernel I lands: Syscall::NetworkRequest as `pid`, so the kernel's network rules
-/// // (allowed hosts, TLS) apply; this plain-TCP client goes away.
+/// `deadline`. Only `http://` URLs are served: the kernel has no network syscall yet (it comes
+/// with the process and network kernel issue), so this plain-TCP client stands in for one and
+/// checks the capability itself.
 pub(crate) fn http_request(
     kernel: &Kernel,
     pid: Pid,
@@ -597,7 +572,12 @@ fn parse_response(raw: &[u8]) -> std::result::Result<HttpResponse, String> {
 
 #[cfg(test)]
 mod tests {
-    use agentos_kernel::Capability;
+    use std::sync::Arc;
+
+    use agentos_kernel::{
+        Capability, CapabilityKind, CapabilitySet, FileSystem, LocalFs, SandboxPolicy,
+        ambient_authority,
+    };
 
     use super::*;
 
@@ -613,7 +593,9 @@ mod tests {
         mkdir(&k, p, "/a/b").unwrap();
         write(&k, p, "/a/b/f.txt", b"hi").unwrap();
         append(&k, p, "/a/b/f.txt", b"!").unwrap();
+        append(&k, p, "/a/b/new.txt", b"created").unwrap();
         assert_eq!(read(&k, p, "/a/b/f.txt").unwrap(), b"hi!");
+        assert_eq!(read(&k, p, "/a/b/new.txt").unwrap(), b"created");
         assert!(matches!(
             write(&k, p, "/nope/x", b""),
             Err(crate::Error::Kernel(KernelError::NotFound(_)))
@@ -637,11 +619,19 @@ mod tests {
         rename(&k, p, "/c/b/f.txt", "/c/g.txt").unwrap();
         assert!(!exists(&k, p, "/c/b/f.txt").unwrap());
         assert!(matches!(
+            rename(&k, p, "/c/b/new.txt", "/c/g.txt"),
+            Err(crate::Error::Kernel(KernelError::AlreadyExists(_)))
+        ));
+        assert!(matches!(
             delete(&k, p, "/a", false),
             Err(crate::Error::Kernel(KernelError::DirectoryNotEmpty(_)))
         ));
         delete(&k, p, "/a", true).unwrap();
         assert!(!exists(&k, p, "/a/b").unwrap());
+        assert!(matches!(
+            delete(&k, p, "/a", true),
+            Err(crate::Error::Kernel(KernelError::NotFound(_)))
+        ));
         atomic_replace(&k, p, "/c/g.txt", b"new").unwrap();
         assert_eq!(read(&k, p, "/c/g.txt").unwrap(), b"new");
         let names: Vec<String> = list(&k, p, "/c")
@@ -649,43 +639,73 @@ mod tests {
             .into_iter()
             .map(|e| e.name)
             .collect();
-        assert_eq!(
-            names,
-            ["b", "g.txt"],
-            "no temp file is left behind or listed"
-        );
+        assert_eq!(names, ["b", "g.txt"]);
         assert!(rename(&k, p, "/c", "/c/inner").is_err());
+        assert!(copy(&k, p, "/c", "/c/inner").is_err());
+        assert!(delete(&k, p, "/", true).is_err());
     }
 
     #[test]
-    fn atomic_replace_leaves_old_or_new_at_every_crash_point() {
+    fn temp_names_are_recognised_and_never_listed() {
+        for name in [".pkg.json.tmp-12-0", ".a.tmp-1-99", "..x.tmp-3-4"] {
+            assert!(is_temp_name(name), "{name}");
+        }
+        for name in [
+            "pkg.json",
+            ".pkg.json",
+            ".pkg.json.tmp-",
+            ".pkg.json.tmp-1",
+            ".pkg.json.tmp-1-",
+            ".pkg.json.tmp-a-1",
+            "x.tmp-1-2",
+            ".tmp-1-2",
+            "",
+        ] {
+            assert!(!is_temp_name(name), "{name}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let local = LocalFs::open_ambient(dir.path(), false, false, ambient_authority()).unwrap();
+        local
+            .write(&"/.pkg.json.tmp-1-0".into(), b"half a fi")
+            .unwrap();
+        let (k, p) = setup();
+        k.mount("/system", Arc::new(local)).unwrap();
+        atomic_replace(&k, p, "/system/pkg.json", b"{}").unwrap();
+        let names: Vec<String> = list(&k, p, "/system")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, ["pkg.json"], "the stale temporary is not listed");
+        assert_eq!(std::fs::read(dir.path().join("pkg.json")).unwrap(), b"{}");
+        let on_disk = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(on_disk, 2, "the replace left no temporary of its own");
+    }
+
+    #[test]
+    fn sweeping_deletes_foreign_temporaries_only() {
         let (k, p) = setup();
         mkdir(&k, p, "/reg").unwrap();
-        let old = b"{\"format\":\"old\"}".to_vec();
-        let new = vec![b'n'; 4096];
-        let mut crashed_at_some_point = false;
-        for crash_after in 0..8 {
-            write(&k, p, "/reg/pkg.json", &old).unwrap();
-            CRASH_AFTER.with(|c| c.set(Some(crash_after)));
-            let outcome = atomic_replace(&k, p, "/reg/pkg.json", &new);
-            CRASH_AFTER.with(|c| c.set(None));
-            crashed_at_some_point |= outcome.is_err();
-            let now = read(&k, p, "/reg/pkg.json").unwrap();
-            assert!(
-                now == old || now == new,
-                "crash after {crash_after} writes left a torn file"
-            );
-            if outcome.is_ok() {
-                assert_eq!(now, new);
-            }
-            let names: Vec<String> = list(&k, p, "/reg")
-                .unwrap()
-                .into_iter()
-                .map(|e| e.name)
-                .collect();
-            assert_eq!(names, ["pkg.json"], "a temp file is never listed");
+        let foreign = format!("/reg/.a.json.tmp-{}-0", std::process::id() + 1);
+        let own = format!("/reg/.b.json.tmp-{}-7", std::process::id());
+        for path in [
+            foreign.as_str(),
+            own.as_str(),
+            "/reg/a.json",
+            "/reg/.hidden",
+        ] {
+            write(&k, p, path, b"x").unwrap();
         }
-        assert!(crashed_at_some_point);
+        assert_eq!(sweep_temps(&k, p, "/reg").unwrap(), 1);
+        assert!(!exists(&k, p, &foreign).unwrap());
+        for kept in [own.as_str(), "/reg/a.json", "/reg/.hidden"] {
+            assert!(exists(&k, p, kept).unwrap(), "{kept}");
+        }
+        let bare = k.create_process("bare", CapabilitySet::new());
+        assert!(matches!(
+            sweep_temps(&k, bare, "/reg"),
+            Err(crate::Error::Kernel(KernelError::PermissionDenied { .. }))
+        ));
     }
 
     #[test]
@@ -710,28 +730,44 @@ mod tests {
     }
 
     #[test]
-    fn capabilities_are_checked_on_the_normalised_path() {
+    fn the_kernel_denies_on_the_normalised_path() {
         let (k, root) = setup();
         mkdir(&k, root, "/data/app").unwrap();
-        let pid = k.create_process(
+        let pid = k.create_process_with(
             "app",
-            CapabilitySet::new()
-                .grant(Capability::WriteFile(Some("/data/app".into())))
-                .grant(Capability::ReadFile(Some("/data/app".into()))),
+            SandboxPolicy {
+                capabilities: CapabilitySet::new()
+                    .grant(Capability::WriteFile(None))
+                    .grant(Capability::ReadFile(Some("/data/app".into()))),
+                allowed_paths: vec!["/data/app".into()],
+                ..SandboxPolicy::none()
+            },
         );
         write(&k, pid, "/data/app/x", b"1").unwrap();
         let err = write(&k, pid, "/data/app/../other", b"1").unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("pid {pid}: capability WRITE_FILE not held for /data/other")
+            format!("pid {pid}: capability WRITE_FILE not held for /data/other"),
+            "WRITE_FILE is unscoped, so the sandbox's allowed paths deny it"
         );
+        let err = list(&k, pid, "/data/app").unwrap_err();
         assert!(
-            list(&k, pid, "/data/app").is_err(),
-            "listing needs LIST_DIRECTORY"
+            matches!(
+                err,
+                crate::Error::Kernel(KernelError::PermissionDenied {
+                    capability: CapabilityKind::ListDirectory,
+                    ..
+                })
+            ),
+            "{err}"
         );
         assert!(
             mkdir(&k, pid, "/data/app/sub").is_err(),
             "mkdir needs CREATE_FILE"
+        );
+        assert!(
+            delete(&k, pid, "/data/app/x", false).is_err(),
+            "delete needs DELETE_FILE"
         );
     }
 }

@@ -200,6 +200,8 @@ pub(crate) struct Inner {
     pub(crate) config: RuntimeConfig,
     /// The runtime's own process, owner of the registry, sessions and users files.
     pub(crate) system_pid: Pid,
+    /// The runtime's own directories (users, registry, sessions), blocked for every app.
+    pub(crate) protected: Vec<VfsPath>,
     pub(crate) apps: RwLock<HashMap<AppId, Arc<Mutex<App>>>>,
     pub(crate) manager: Mutex<Manager>,
     pub(crate) services: Services,
@@ -245,7 +247,7 @@ impl Runtime {
         })
         .grant(Capability::TimeAccess)
         .grant(Capability::SystemInfo);
-        let system_pid = kernel.create_process("agentos-runtime", caps);
+        let system_pid = kernel.create_process_with("agentos-runtime", caps::policy(caps, &[]));
         let services = Services::new(&config);
         let runtime = Runtime {
             inner: Arc::new(Inner {
@@ -253,6 +255,10 @@ impl Runtime {
                 registry,
                 config,
                 system_pid,
+                protected: ["users", "registry", "sessions"]
+                    .iter()
+                    .map(|dir| root.join(dir))
+                    .collect(),
                 apps: RwLock::new(HashMap::new()),
                 manager: Mutex::new(Manager::default()),
                 services,
@@ -266,6 +272,16 @@ impl Runtime {
             let path = runtime.system_path(dir);
             if let Err(err) = kernel_io::mkdir(&runtime.inner.kernel, system_pid, &path) {
                 runtime.log("error", &format!("cannot create {path}: {err}"), None);
+                continue;
+            }
+            if dir != "data"
+                && let Err(err) = kernel_io::sweep_temps(&runtime.inner.kernel, system_pid, &path)
+            {
+                runtime.log(
+                    "error",
+                    &format!("cannot sweep temporaries from {path}: {err}"),
+                    None,
+                );
             }
         }
         runtime
@@ -360,10 +376,12 @@ impl Runtime {
         if caps::touches_files(&capabilities) {
             kernel_io::mkdir(&self.inner.kernel, self.inner.system_pid, &data_dir)?;
         }
-        let pid = self
-            .inner
-            .kernel
-            .create_process(&format!("app:{}", blueprint.app.id), capabilities);
+        // The runtime's own files (users, registry, sessions) are out of every app's reach,
+        // even a privileged one's; apps see them only through the runtime's tools.
+        let pid = self.inner.kernel.create_process_with(
+            &format!("app:{}", blueprint.app.id),
+            caps::policy(capabilities, &self.inner.protected),
+        );
         let app_id = AppId::new();
         let app = App {
             pid,
