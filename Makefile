@@ -24,7 +24,7 @@ lint: toolchain ## cargo fmt --check and clippy with warnings denied.
 
 check-deps: toolchain ## The kernel and blueprint crates never depend on server, HTTP or binding crates.
 	@for crate in $(LEAF_CRATES); do for dep in $(FORBIDDEN_IN_LEAVES); do \
-		if cargo tree -q -p $$crate -e normal -i $$dep >/dev/null 2>&1; then \
+		if cargo tree -q -p $$crate -e normal -i $$dep 2>/dev/null | grep -q .; then \
 			echo "dependency direction broken: $$crate depends on $$dep"; cargo tree -p $$crate -e normal -i $$dep; exit 1; \
 		fi; done; done; echo "dependency direction ok"
 
