@@ -99,7 +99,9 @@ impl LocalFs {
             file.sync_all()?;
             drop(file);
             self.root.rename(&temp, &self.root, &target)?;
-            self.root.open_dir(&parent)?.into_std_file().sync_all()
+            // `open_dir` gives an `O_PATH` descriptor, which cannot be synced; open the
+            // directory for reading instead.
+            self.root.open(&parent)?.sync_all()
         })();
         if result.is_err() {
             let _ = self.root.remove_file(&temp);
