@@ -433,7 +433,7 @@ fn bad_input_is_an_error_not_a_panic() {
                 size: u64::MAX
             }
         ),
-        Err(_)
+        Err(Error::NotFound(_))
     ));
     kernel
         .syscall(
