@@ -105,6 +105,9 @@ impl Kernel {
     /// from the link's directory. Resolution never leaves the VFS.
     pub(crate) fn resolve(&self, path: &VfsPath, follow: Follow) -> Result<VfsPath> {
         let mounts = &self.inner.mounts;
+        if !mounts.may_have_symlinks_on(path) {
+            return Ok(path.clone());
+        }
         let mut pending: VecDeque<String> = path.components().map(str::to_owned).collect();
         let mut current = VfsPath::root();
         let mut hops = 0;

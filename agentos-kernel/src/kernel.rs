@@ -360,6 +360,32 @@ impl Kernel {
         self.inner.ipc.shm.read(pid, segment, offset, len)
     }
 
+    /// Waits for space in a pipe, then writes as much of `data` as fits and returns the count.
+    /// The borrowed-slice form of an awaiting `write_pipe`.
+    ///
+    /// # Errors
+    /// As the `write_pipe` syscall (never `WouldBlock`).
+    ///
+    /// # Capabilities
+    /// `SendMessage`.
+    pub async fn pipe_write(&self, pid: Pid, pipe: PipeId, data: &[u8]) -> Result<usize> {
+        self.require_fast(pid, CapabilityKind::SendMessage)?;
+        self.inner.ipc.pipes.write_async(pid, pipe, data).await
+    }
+
+    /// Waits for data (or end of file, answered with an empty vector) in a pipe, then reads up
+    /// to `max` bytes. The library form of an awaiting `read_pipe`.
+    ///
+    /// # Errors
+    /// As the `read_pipe` syscall (never `WouldBlock`).
+    ///
+    /// # Capabilities
+    /// `ReceiveMessage`.
+    pub async fn pipe_read(&self, pid: Pid, pipe: PipeId, max: usize) -> Result<Vec<u8>> {
+        self.require_fast(pid, CapabilityKind::ReceiveMessage)?;
+        self.inner.ipc.pipes.read_async(pid, pipe, max).await
+    }
+
     /// A snapshot of a pipe.
     ///
     /// # Errors
