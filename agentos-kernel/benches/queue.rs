@@ -1,4 +1,6 @@
-//! FIFO queue send + receive of 1 M small messages, against `tokio::sync::mpsc`.
+//! FIFO queue send + receive of 1 M small (16-byte) messages in batches of 1000, through an
+//! open `QueueHandle` and through `Kernel::queue_send`/`queue_receive` (PID lookup on every
+//! call), against a bounded `tokio::sync::mpsc` channel of the same capacity.
 //! Run with: cargo bench -p agentos-kernel --bench queue
 
 use std::time::Duration;
@@ -19,6 +21,19 @@ fn kernel_queue(kernel: &Kernel, pid: agentos_kernel::Pid, queue: agentos_kernel
                 .expect("send");
         }
         while let Some(message) = kernel.queue_receive(pid, queue).expect("receive") {
+            received += message.data.len();
+        }
+    }
+    assert_eq!(received, MESSAGES * PAYLOAD);
+}
+
+fn kernel_queue_handle(handle: &agentos_kernel::QueueHandle) {
+    let mut received = 0;
+    for _ in 0..MESSAGES / BATCH {
+        for _ in 0..BATCH {
+            handle.send(vec![1u8; PAYLOAD], 0).expect("send");
+        }
+        while let Some(message) = handle.receive().expect("receive") {
             received += message.data.len();
         }
     }
@@ -60,7 +75,11 @@ fn queues(c: &mut Criterion) {
     group.throughput(Throughput::Elements(MESSAGES as u64));
     group.sample_size(10);
     group.bench_function("tokio::sync::mpsc", |b| b.iter(tokio_mpsc));
-    group.bench_function("kernel FIFO queue", |b| {
+    let handle = kernel.open_queue(pid, queue).expect("open");
+    group.bench_function("kernel FIFO queue, QueueHandle", |b| {
+        b.iter(|| kernel_queue_handle(&handle))
+    });
+    group.bench_function("kernel FIFO queue, Kernel::queue_send/receive", |b| {
         b.iter(|| kernel_queue(&kernel, pid, queue))
     });
     group.finish();

@@ -41,12 +41,7 @@ impl Kernel {
 
     /// Fails with `PermissionDenied` unless the caller holds `kind` (with any scope).
     pub(crate) fn require(&self, caller: &Caller, kind: CapabilityKind) -> Result<()> {
-        if caller
-            .policy
-            .capabilities
-            .iter()
-            .any(|capability| capability.kind() == kind)
-        {
+        if caller.entry.holds(kind) {
             Ok(())
         } else {
             Err(Error::PermissionDenied {

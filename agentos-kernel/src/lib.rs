@@ -22,8 +22,10 @@
 
 mod access;
 mod capability;
+mod clock;
 mod error;
 mod fd;
+mod id_hash;
 mod ipc;
 mod kernel;
 mod latency;
@@ -54,7 +56,7 @@ pub use crate::{
             ShmStats,
         },
     },
-    kernel::{Kernel, KernelConfig},
+    kernel::{Kernel, KernelConfig, QueueHandle},
     latency::LatencySummary,
     metrics::KernelMetrics,
     path::VfsPath,
