@@ -41,7 +41,7 @@ mod vfs;
 pub use crate::{
     capability::{Capability, CapabilityKind, CapabilitySet, NetworkRule},
     error::{Error, Result},
-    fd::{FIRST_FD, flags as fd_flags},
+    fd::{FIRST_FD, MAX_FD, flags as fd_flags},
     ipc::{
         pipe::{
             PIPE_DEFAULT_CAPACITY, PIPE_GLOBAL_BYTES, PIPE_MAX_CAPACITY, PIPES_PER_PROCESS, PipeId,

@@ -213,3 +213,33 @@ fn creating_a_pipe_to_an_unknown_pid_fails() {
         Err(Error::NoSuchProcess(Pid(999)))
     );
 }
+
+#[test]
+fn trigger_gc_frees_closed_drained_pipes_only() {
+    let kernel = Kernel::new();
+    let mut caps = ipc_caps();
+    caps = caps.grant(Capability::SystemInfo);
+    let writer = kernel.create_process("writer", caps.clone());
+    let reader = kernel.create_process("reader", caps);
+    let done = pipe(&kernel, writer, reader, writer, Some(100)).unwrap();
+    let pending = pipe(&kernel, writer, reader, writer, Some(200)).unwrap();
+    let open = pipe(&kernel, writer, reader, writer, Some(300)).unwrap();
+    write(&kernel, writer, pending, b"unread").unwrap();
+    for id in [done, pending] {
+        kernel
+            .syscall(writer, Syscall::ClosePipe { pipe_id: id })
+            .unwrap();
+    }
+    assert_eq!(
+        kernel.syscall(
+            writer,
+            Syscall::TriggerGc {
+                target_pid: Some(writer)
+            }
+        ),
+        Ok(SyscallOutput::Count(100))
+    );
+    assert!(kernel.pipe_stats(done).is_err());
+    assert!(kernel.pipe_stats(pending).is_ok());
+    assert!(kernel.pipe_stats(open).is_ok());
+}

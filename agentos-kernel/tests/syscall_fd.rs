@@ -345,3 +345,56 @@ fn descriptors_are_per_pid_and_freed_on_exit() {
     kernel.exit(a).unwrap();
     assert_eq!(kernel.fd_read(a, fd, 1), Err(Error::NoSuchProcess(a)));
 }
+
+#[test]
+fn huge_numbers_are_errors_not_panics() {
+    let kernel = Kernel::new();
+    let pid = root(&kernel);
+    let fd = open(&kernel, pid, "/tmp/f", O_RDWR | O_CREAT).unwrap();
+    assert!(matches!(
+        kernel.syscall(
+            pid,
+            Syscall::Fcntl {
+                fd,
+                cmd: F_DUPFD,
+                arg: u64::from(u32::MAX)
+            }
+        ),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        kernel.syscall(
+            pid,
+            Syscall::Dup2 {
+                oldfd: fd,
+                newfd: u32::MAX
+            }
+        ),
+        Err(Error::BadDescriptor { .. })
+    ));
+    assert_eq!(kernel.fd_read(pid, fd, usize::MAX).unwrap(), b"");
+    assert!(matches!(
+        kernel.syscall(
+            pid,
+            Syscall::Lseek {
+                fd,
+                offset: i64::MAX,
+                whence: SEEK_SET
+            }
+        ),
+        Ok(SyscallOutput::Count(_))
+    ));
+    assert!(kernel.fd_write(pid, fd, b"x").is_err());
+    assert!(matches!(
+        kernel.syscall(
+            pid,
+            Syscall::Lseek {
+                fd,
+                offset: i64::MAX,
+                whence: SEEK_CUR
+            }
+        ),
+        Ok(SyscallOutput::Count(_))
+    ));
+    assert_eq!(kernel.fd_read(pid, fd, 10).unwrap(), b"");
+}
