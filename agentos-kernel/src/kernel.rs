@@ -17,13 +17,14 @@ use crate::{
     ipc::{
         Ipc,
         pipe::{PipeId, PipeStats},
-        queue::{Queue, QueueId, QueueMessage, QueueStats},
+        queue::{QueueId, QueueMessage, QueueStats},
         shm::{SharedBytes, ShmId, ShmStats},
     },
     metrics::{KernelMetrics, Metrics, VfsOp},
     path::VfsPath,
-    pid_table::{PidEntry, PidTable},
+    pid_table::PidTable,
     process::Pid,
+    queue_handle::QueueHandle,
     sandbox::SandboxPolicy,
     syscall::{Syscall, SyscallOutput},
     timer::Timer,
@@ -477,105 +478,12 @@ impl Kernel {
     pub fn open_queue(&self, pid: Pid, queue: QueueId) -> Result<QueueHandle> {
         let entry = self.inner.pids.get(pid)?;
         let queue = self.inner.ipc.queues.lookup(queue)?;
-        Ok(QueueHandle {
-            kernel: self.clone(),
-            pid,
-            entry,
-            queue,
-        })
+        Ok(QueueHandle::new(self.clone(), pid, entry, queue))
     }
 
     /// Time since the kernel started.
     pub fn uptime(&self) -> Duration {
         self.inner.started.elapsed()
-    }
-}
-
-/// An open queue of one PID, from [`Kernel::open_queue`].
-pub struct QueueHandle {
-    kernel: Kernel,
-    pid: Pid,
-    entry: Arc<PidEntry>,
-    queue: Arc<Queue>,
-}
-
-impl std::fmt::Debug for QueueHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueueHandle")
-            .field("pid", &self.pid)
-            .field("queue", &self.queue.id)
-            .finish()
-    }
-}
-
-impl QueueHandle {
-    fn require(&self, kind: CapabilityKind) -> Result<()> {
-        if self.entry.holds(kind) {
-            Ok(())
-        } else if !self.entry.alive.load(std::sync::atomic::Ordering::Acquire) {
-            Err(Error::NoSuchProcess(self.pid))
-        } else {
-            Err(Error::PermissionDenied {
-                pid: self.pid,
-                capability: kind,
-                path: "-".into(),
-            })
-        }
-    }
-
-    /// The queue's id.
-    pub fn id(&self) -> QueueId {
-        self.queue.id
-    }
-
-    /// Sends `data` with `priority`, as the `send_queue` syscall.
-    ///
-    /// # Errors
-    /// As the `send_queue` syscall; `NoSuchProcess` once the PID exited.
-    ///
-    /// # Capabilities
-    /// `SendMessage`.
-    pub fn send(&self, data: Vec<u8>, priority: u8) -> Result<()> {
-        self.require(CapabilityKind::SendMessage)?;
-        self.kernel
-            .inner
-            .ipc
-            .queues
-            .send_on(&self.queue, self.pid, data, priority)
-    }
-
-    /// Takes the next message, `None` when none waits, as the `receive_queue` syscall.
-    ///
-    /// # Errors
-    /// As the `receive_queue` syscall; `NoSuchProcess` once the PID exited.
-    ///
-    /// # Capabilities
-    /// `ReceiveMessage`.
-    pub fn receive(&self) -> Result<Option<QueueMessage>> {
-        self.require(CapabilityKind::ReceiveMessage)?;
-        self.kernel
-            .inner
-            .ipc
-            .queues
-            .receive_on(&self.queue, self.pid)
-    }
-
-    /// Waits for the next message.
-    ///
-    /// # Errors
-    /// As [`QueueHandle::receive`], plus `Closed` once a closed queue is drained and
-    /// `NotFound` when it is destroyed.
-    ///
-    /// # Capabilities
-    /// `ReceiveMessage`.
-    pub async fn receive_async(&self) -> Result<QueueMessage> {
-        self.require(CapabilityKind::ReceiveMessage)?;
-        self.kernel
-            .inner
-            .ipc
-            .queues
-            .receive_async_on(&self.queue, self.pid)
-            .await
     }
 }
 

@@ -33,6 +33,7 @@ mod metrics;
 mod path;
 mod pid_table;
 mod process;
+mod queue_handle;
 mod sandbox;
 mod syscall;
 mod timer;
@@ -56,11 +57,12 @@ pub use crate::{
             ShmStats,
         },
     },
-    kernel::{Kernel, KernelConfig, QueueHandle},
+    kernel::{Kernel, KernelConfig},
     latency::LatencySummary,
     metrics::KernelMetrics,
     path::VfsPath,
     process::Pid,
+    queue_handle::QueueHandle,
     sandbox::{ResourceLimits, SandboxPolicy},
     syscall::{FileStat, MemoryStats, ProcessMemoryStats, Syscall, SyscallOutput, SystemInfo},
     vfs::{
