@@ -1,1 +1,28 @@
-//! placeholder
+//! The AgentOS app generator: words in, a streamed Blueprint out.
+//!
+//! The default generator works offline from an embedded template library and answers in about a
+//! millisecond. Generation is a stream of [`GenerationEvent`]s — a start, Blueprint JSON in
+//! chunks (so a view can render while it arrives), and the validated Blueprint at the end.
+//!
+//! ```
+//! use agentos_ai::Generator;
+//!
+//! let generator = Generator::offline();
+//! let blueprint = futures_util::FutureExt::now_or_never(generator.generate("a calculator"))
+//!     .expect("offline generation never waits")?;
+//! assert_eq!(blueprint.app.id, "calculator");
+//! # Ok::<(), agentos_ai::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod error;
+mod event;
+mod generator;
+mod template;
+
+pub use crate::{
+    error::{Error, Result},
+    event::GenerationEvent,
+    generator::Generator,
+    template::{Template, TemplateLibrary},
+};

@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+use std::path::PathBuf;
+
 use crate::diagnostic::Diagnostic;
 
 /// Result alias for Blueprint operations.
@@ -14,6 +16,14 @@ pub enum Error {
     Invalid {
         /// The error diagnostics, in document order.
         diagnostics: Vec<Diagnostic>,
+    },
+    /// A file or folder of the app loader could not be read.
+    #[error("cannot read {}: {message}", .path.display())]
+    Read {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's reason.
+        message: String,
     },
 }
 

@@ -178,6 +178,14 @@ impl Kernel {
         Ok(self.inner.pids.get(pid)?.name.clone())
     }
 
+    /// The capabilities `pid` holds.
+    ///
+    /// # Errors
+    /// `NoSuchProcess` when `pid` is not running.
+    pub fn capabilities(&self, pid: Pid) -> Result<CapabilitySet> {
+        Ok(self.inner.pids.get(pid)?.policy().capabilities.clone())
+    }
+
     /// Live PIDs, ascending.
     pub fn pids(&self) -> Vec<Pid> {
         self.inner.pids.pids()

@@ -99,8 +99,8 @@ impl LocalFs {
             file.sync_all()?;
             drop(file);
             self.root.rename(&temp, &self.root, &target)?;
-            // `open_dir` gives an `O_PATH` descriptor, which cannot be synced; open the
-            // directory for reading instead.
+            // `open_dir` may hand out an `O_PATH` descriptor, which cannot be synced; a
+            // read-only open of the directory can.
             self.root.open(&parent)?.sync_all()
         })();
         if result.is_err() {

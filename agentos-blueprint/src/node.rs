@@ -1,0 +1,141 @@
+//! The span-tracked JSON tree the parser builds: every value and key knows its byte offset.
+
+use serde_json::{Map, Number, Value};
+
+use crate::model::Component;
+
+/// A parsed JSON value with the byte offset where it starts.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    /// Byte offset of the value's first character in the source.
+    pub(crate) start: usize,
+    /// The value itself.
+    pub(crate) value: NodeValue,
+}
+
+/// The JSON value kinds, with containers holding nodes.
+#[derive(Debug, Clone)]
+pub(crate) enum NodeValue {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+    /// A component the stream built when it completed (its raw form is gone).
+    Built(Box<Component>),
+    /// A value in a component list that is not a component (already reported).
+    Dropped,
+}
+
+/// One `"key": value` pair of an object, in document order.
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    pub(crate) key: String,
+    /// Byte offset of the key's opening quote.
+    pub(crate) key_start: usize,
+    pub(crate) node: Node,
+}
+
+impl Node {
+    /// Converts into a `serde_json::Value`; for duplicate keys the first one wins.
+    pub(crate) fn into_value(self) -> Value {
+        match self.value {
+            NodeValue::Null => Value::Null,
+            NodeValue::Bool(b) => Value::Bool(b),
+            NodeValue::Number(n) => Value::Number(n),
+            NodeValue::String(s) => Value::String(s),
+            NodeValue::Array(items) => {
+                Value::Array(items.into_iter().map(Node::into_value).collect())
+            }
+            NodeValue::Object(members) => Value::Object(members_into_map(members)),
+            NodeValue::Built(component) => serde_json::to_value(*component).unwrap_or(Value::Null),
+            NodeValue::Dropped => Value::Null,
+        }
+    }
+
+    /// A short name of the value's JSON type, for messages.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self.value {
+            NodeValue::Null => "null",
+            NodeValue::Bool(_) => "a boolean",
+            NodeValue::Number(_) => "a number",
+            NodeValue::String(_) => "a string",
+            NodeValue::Array(_) => "a list",
+            NodeValue::Object(_) => "an object",
+            NodeValue::Built(_) => "a component",
+            NodeValue::Dropped => "an invalid component",
+        }
+    }
+}
+
+/// Converts object members into a map; for duplicate keys the first one wins.
+pub(crate) fn members_into_map(members: Vec<Member>) -> Map<String, Value> {
+    let mut map = Map::with_capacity(members.len());
+    for member in members {
+        if let serde_json::map::Entry::Vacant(slot) = map.entry(member.key) {
+            slot.insert(member.node.into_value());
+        }
+    }
+    map
+}
+
+/// Appends `[index]` to a rendered path.
+pub(crate) fn push_index(out: &mut String, index: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "[{index}]");
+}
+
+/// Appends `.key` (or `["key"]` when the key is not a plain identifier) to a rendered path.
+pub(crate) fn push_key(out: &mut String, key: &str) {
+    let plain = !key.is_empty()
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '@' | '-'));
+    if plain {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    } else {
+        out.push('[');
+        out.push_str(&Value::String(key.to_owned()).to_string());
+        out.push(']');
+    }
+}
+
+/// Maps byte offsets to 1-based line and character columns.
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, line_starts }
+    }
+
+    /// 1-based (line, column); the column counts characters.
+    pub(crate) fn position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|start| *start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |prefix| prefix.chars().count());
+        (to_u32(line + 1), to_u32(column + 1))
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

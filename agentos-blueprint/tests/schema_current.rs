@@ -1,0 +1,36 @@
+//! The committed JSON Schema is the one the model generates.
+//! Regenerate with `UPDATE_SCHEMA=1 cargo test -p agentos-blueprint --test schema_current`.
+
+use std::path::Path;
+
+#[test]
+fn committed_schema_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/blueprint.schema.json");
+    let fresh = serde_json::to_string_pretty(&agentos_blueprint::json_schema()).unwrap() + "\n";
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{} is stale; run UPDATE_SCHEMA=1 cargo test -p agentos-blueprint --test schema_current",
+        path.display()
+    );
+}
+
+#[test]
+fn schema_describes_the_canonical_form() {
+    let schema = agentos_blueprint::json_schema();
+    assert_eq!(schema["title"], "Blueprint");
+    assert_eq!(schema["required"], serde_json::json!(["app", "ui"]));
+    let kinds = schema["$defs"]["Component"]["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap();
+    assert_eq!(kinds.len(), 23);
+    assert!(kinds.contains(&serde_json::json!("app_shortcut")));
+    assert_eq!(
+        schema["$defs"]["Ui"]["required"],
+        serde_json::json!(["title", "layout", "components"])
+    );
+}

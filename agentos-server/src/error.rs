@@ -1,0 +1,104 @@
+//! `ApiError`: the one mapping from core errors to HTTP status codes and `{"error"}` bodies.
+
+use axum::{
+    Json,
+    extract::rejection::JsonRejection,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+/// An error answered to an HTTP client.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with any status.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// A 400 with `message`.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    /// A 404 with `message`.
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+
+    /// The status code this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(status = %self.status, error = %self.message, "request failed");
+        }
+        (self.status, Json(json!({"error": self.message}))).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> ApiError {
+        ApiError {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
+    }
+}
+
+impl From<agentos_tools::Error> for ApiError {
+    fn from(err: agentos_tools::Error) -> ApiError {
+        use agentos_tools::Error as E;
+        let status = match &err {
+            E::UnknownApp(_) | E::UnknownComponent { .. } => StatusCode::NOT_FOUND,
+            E::UnboundEvent { .. }
+            | E::InvalidParam { .. }
+            | E::Expression { .. }
+            | E::Blueprint(_) => StatusCode::BAD_REQUEST,
+            E::UnknownTool(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Kernel(agentos_kernel::Error::PermissionDenied { .. }) => StatusCode::FORBIDDEN,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError {
+            status,
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<agentos_blueprint::Error> for ApiError {
+    fn from(err: agentos_blueprint::Error) -> ApiError {
+        ApiError::bad_request(format!("invalid blueprint: {err}"))
+    }
+}
+
+impl From<agentos_ai::Error> for ApiError {
+    fn from(err: agentos_ai::Error) -> ApiError {
+        let status = match err {
+            agentos_ai::Error::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError {
+            status,
+            message: err.to_string(),
+        }
+    }
+}
