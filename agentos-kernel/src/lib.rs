@@ -39,6 +39,11 @@ mod syscall;
 mod timer;
 mod vfs;
 
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;
+
 pub use crate::{
     capability::{Capability, CapabilityKind, CapabilitySet, NetworkRule},
     error::{Error, Result},
