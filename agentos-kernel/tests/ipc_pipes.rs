@@ -243,3 +243,25 @@ fn trigger_gc_frees_closed_drained_pipes_only() {
     assert!(kernel.pipe_stats(pending).is_ok());
     assert!(kernel.pipe_stats(open).is_ok());
 }
+
+#[test]
+fn pipe_buffers_count_against_the_writers_memory_limit() {
+    let kernel = Kernel::new();
+    let mut policy = agentos_kernel::SandboxPolicy::from_capabilities(ipc_caps());
+    policy.limits.max_memory_bytes = 100 * 1024;
+    let writer = kernel.create_process_with("writer", policy);
+    let reader = kernel.create_process("reader", ipc_caps());
+    pipe(&kernel, writer, reader, writer, None).unwrap();
+    let err = pipe(&kernel, writer, reader, writer, None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::LimitExceeded {
+                used: 131_072,
+                limit: 102_400,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
