@@ -253,3 +253,34 @@ fn queue_handles_follow_revocation_and_exit() {
     assert_eq!(handle.receive(), Err(Error::NoSuchProcess(pid)));
     assert!(kernel.open_queue(pid, queue).is_err());
 }
+
+#[test]
+fn global_queue_memory_is_capped_at_one_hundred_megabytes() {
+    let kernel = Kernel::new();
+    let pid = kernel.create_process("q", ipc_caps());
+    let queue = create(&kernel, pid, QueueKind::Fifo, Some(500));
+    let mut sent = 0u64;
+    let err = loop {
+        match kernel.queue_send(pid, queue, vec![0; agentos_kernel::QUEUE_MAX_MESSAGE], 0) {
+            Ok(()) => sent += 1,
+            Err(err) => break err,
+        }
+    };
+    assert!(
+        matches!(&err, Error::LimitExceeded { limit, .. } if *limit == agentos_kernel::QUEUE_GLOBAL_BYTES),
+        "{err}"
+    );
+    assert_eq!(sent, 99);
+    assert!(matches!(
+        kernel.queue_send(
+            pid,
+            queue,
+            vec![0; agentos_kernel::QUEUE_MAX_MESSAGE + 1],
+            0
+        ),
+        Err(Error::LimitExceeded { .. })
+    ));
+    // Receiving frees budget for the next send.
+    receive(&kernel, pid, queue).unwrap();
+    kernel.queue_send(pid, queue, vec![0; 1024], 0).unwrap();
+}
