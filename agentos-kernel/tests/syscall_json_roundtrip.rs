@@ -253,3 +253,66 @@ fn malformed_json_is_a_typed_error() {
         );
     }
 }
+
+#[test]
+fn outputs_have_a_documented_json_form() {
+    use agentos_kernel::{Kernel, SandboxPolicy, SyscallOutput};
+    let kernel = Kernel::new();
+    let pid = kernel.create_process_with("root", SandboxPolicy::privileged());
+    let run = |json: &str| -> serde_json::Value {
+        let output = kernel
+            .syscall(pid, Syscall::from_json(json).unwrap())
+            .unwrap();
+        serde_json::from_str(&output.to_json()).unwrap()
+    };
+    assert_eq!(
+        run(r#"{"call":"write_file","path":"/tmp/a","data":"hi"}"#),
+        serde_json::json!({"type":"none"})
+    );
+    assert_eq!(
+        run(r#"{"call":"read_file","path":"/tmp/a"}"#),
+        serde_json::json!({"type":"bytes","data":"hi"})
+    );
+    assert_eq!(
+        run(r#"{"call":"file_exists","path":"/tmp/a"}"#),
+        serde_json::json!({"type":"bool","value":true})
+    );
+    assert_eq!(
+        run(r#"{"call":"list_directory","path":"/tmp"}"#),
+        serde_json::json!({"type":"entries","entries":[{"name":"a","is_dir":false,"type":"file"}]})
+    );
+    let stat = run(r#"{"call":"file_stat","path":"/tmp/a"}"#);
+    assert_eq!(
+        (
+            stat["type"].as_str(),
+            stat["size"].as_u64(),
+            stat["mode"].as_str()
+        ),
+        (Some("stat"), Some(2), Some("644"))
+    );
+    let time = run(r#"{"call":"get_current_time"}"#);
+    assert!(time["value"]["secs"].as_u64().unwrap() > 1_700_000_000);
+    assert_eq!(
+        run(r#"{"call":"create_queue","queue_type":"fifo"}"#),
+        serde_json::json!({"type":"queue_id","queue_id":1})
+    );
+    run(r#"{"call":"send_queue","queue_id":1,"data":{"base64":"AP8="}}"#);
+    let message = run(r#"{"call":"receive_queue","queue_id":1}"#);
+    assert_eq!(
+        message["message"]["data"],
+        serde_json::json!({"base64":"AP8="})
+    );
+    assert_eq!(message["message"]["from"], serde_json::json!(pid.0));
+    assert_eq!(
+        run(r#"{"call":"receive_queue","queue_id":1}"#),
+        serde_json::json!({"type":"message","message":null})
+    );
+    assert_eq!(
+        run(r#"{"call":"queue_stats","queue_id":1}"#)["queue_type"],
+        serde_json::json!("fifo")
+    );
+    assert_eq!(
+        SyscallOutput::Count(3).to_json(),
+        r#"{"type":"count","value":3}"#
+    );
+}
