@@ -284,3 +284,29 @@ fn global_queue_memory_is_capped_at_one_hundred_megabytes() {
     receive(&kernel, pid, queue).unwrap();
     kernel.queue_send(pid, queue, vec![0; 1024], 0).unwrap();
 }
+
+#[test]
+fn pubsub_send_fails_for_all_when_one_backlog_is_full() {
+    let kernel = Kernel::new();
+    let owner = kernel.create_process("owner", ipc_caps());
+    let slow = kernel.create_process("slow", ipc_caps());
+    let fast = kernel.create_process("fast", ipc_caps());
+    let topic = create(&kernel, owner, QueueKind::PubSub, Some(2));
+    for pid in [slow, fast] {
+        kernel
+            .syscall(pid, Syscall::SubscribeQueue { queue_id: topic })
+            .unwrap();
+    }
+    send(&kernel, owner, topic, b"1", None).unwrap();
+    send(&kernel, owner, topic, b"2", None).unwrap();
+    receive(&kernel, fast, topic).unwrap();
+    receive(&kernel, fast, topic).unwrap();
+    assert!(matches!(
+        send(&kernel, owner, topic, b"3", None),
+        Err(Error::LimitExceeded { .. })
+    ));
+    assert_eq!(receive(&kernel, fast, topic), None);
+    receive(&kernel, slow, topic).unwrap();
+    send(&kernel, owner, topic, b"3", None).unwrap();
+    assert_eq!(receive(&kernel, fast, topic).unwrap().data, b"3");
+}

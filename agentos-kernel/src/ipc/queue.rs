@@ -54,7 +54,9 @@ pub enum QueueKind {
     Fifo,
     /// Highest priority first; first in, first out among equal priorities.
     Priority,
-    /// Every subscriber receives every message sent after it subscribed.
+    /// Every subscriber receives every message sent after it subscribed. Each subscriber's
+    /// backlog holds at most the queue's capacity; a send that would overflow any backlog fails
+    /// for all subscribers, so none misses a message another got.
     #[serde(rename = "pubsub")]
     PubSub,
 }
@@ -87,7 +89,7 @@ pub struct QueueMessage {
     pub data: Vec<u8>,
     /// The priority given at send (0 when none).
     pub priority: u8,
-    /// When it was sent.
+    /// When it was sent, from the coarse realtime clock (resolution of one scheduler tick).
     pub timestamp: SystemTime,
 }
 
