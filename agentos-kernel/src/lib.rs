@@ -71,7 +71,7 @@ pub use crate::{
     sandbox::{ResourceLimits, SandboxPolicy},
     syscall::{FileStat, MemoryStats, ProcessMemoryStats, Syscall, SyscallOutput, SystemInfo},
     vfs::{
-        AmbientAuthority, DirEntry, FileHandle, FileKind, FileSystem, LocalFs, MemFs, Metadata,
-        MountInfo, MountTable, OpenOptions, ambient_authority,
+        AmbientAuthority, DirEntry, FileHandle, FileKind, FileSystem, LocalFs, LocalFsOptions,
+        MemFs, Metadata, MountInfo, MountTable, OpenOptions, ambient_authority,
     },
 };

@@ -4,8 +4,8 @@
 use std::{path::Path, sync::Arc};
 
 use agentos_kernel::{
-    Capability, CapabilitySet, FileSystem, Kernel, LocalFs, MemFs, Syscall, SyscallOutput, VfsPath,
-    ambient_authority,
+    Capability, CapabilitySet, FileSystem, Kernel, LocalFs, LocalFsOptions, MemFs, Syscall,
+    SyscallOutput, VfsPath, ambient_authority,
 };
 use proptest::prelude::*;
 
@@ -81,7 +81,7 @@ proptest! {
             std::os::unix::fs::symlink(host_target, root.join(format!("link{n}"))).unwrap();
         }
         let outside_before = snapshot(outer.path());
-        let fs = LocalFs::open_ambient(&root, false, false, ambient_authority()).unwrap();
+        let fs = LocalFs::open_ambient(&root, LocalFsOptions::default(), ambient_authority()).unwrap();
         for raw in &paths {
             let path = VfsPath::new(raw);
             if let Ok(data) = fs.read(&path) {

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use agentos_kernel::{
-    Error, FileSystem, Kernel, LocalFs, OpenOptions, SandboxPolicy, Syscall, SyscallOutput,
-    VfsPath, ambient_authority,
+    Error, FileSystem, Kernel, LocalFs, LocalFsOptions, OpenOptions, SandboxPolicy, Syscall,
+    SyscallOutput, VfsPath, ambient_authority,
 };
 
 fn p(raw: &str) -> VfsPath {
@@ -13,7 +13,15 @@ fn p(raw: &str) -> VfsPath {
 }
 
 fn local(dir: &tempfile::TempDir, read_only: bool) -> LocalFs {
-    LocalFs::open_ambient(dir.path(), read_only, false, ambient_authority()).unwrap()
+    LocalFs::open_ambient(
+        dir.path(),
+        LocalFsOptions {
+            read_only,
+            ..LocalFsOptions::default()
+        },
+        ambient_authority(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -139,7 +147,7 @@ fn dot_dot_absolute_and_symlink_escapes_are_refused() {
     std::os::unix::fs::symlink("../secret", root.join("rel_link")).unwrap();
     std::os::unix::fs::symlink("hop2", root.join("hop1")).unwrap();
     std::os::unix::fs::symlink("../../secret", root.join("hop2")).unwrap();
-    let fs = LocalFs::open_ambient(&root, false, false, ambient_authority()).unwrap();
+    let fs = LocalFs::open_ambient(&root, LocalFsOptions::default(), ambient_authority()).unwrap();
     for path in ["/abs_link", "/rel_link", "/hop1"] {
         let result = fs.read(&p(path));
         assert!(result.is_err(), "{path} reached the host: {result:?}");

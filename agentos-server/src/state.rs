@@ -3,7 +3,7 @@
 use std::{path::PathBuf, sync::Arc};
 
 use agentos_ai::Generator;
-use agentos_kernel::{Kernel, LocalFs, ambient_authority};
+use agentos_kernel::{Kernel, LocalFs, LocalFsOptions, ambient_authority};
 use agentos_tools::{Registry, Runtime};
 
 use crate::guard::{RateLimit, SharedLimiter};
@@ -43,7 +43,14 @@ impl ServerState {
     pub fn new(config: ServerConfig) -> Result<ServerState, agentos_kernel::Error> {
         let kernel = Kernel::new();
         if let Some(data_dir) = &config.data_dir {
-            let local = LocalFs::open_ambient(data_dir, false, true, ambient_authority())?;
+            let local = LocalFs::open_ambient(
+                data_dir,
+                LocalFsOptions {
+                    create: true,
+                    ..LocalFsOptions::default()
+                },
+                ambient_authority(),
+            )?;
             kernel.mount(SYSTEM_MOUNT, Arc::new(local))?;
         }
         Ok(ServerState::with_kernel(kernel, config))
