@@ -105,9 +105,9 @@ impl Kernel {
         let tmp = MemFs::with_capacity(config.tmp_capacity);
         let cache = MemFs::with_capacity(config.cache_capacity);
         // The table is empty and the points are distinct, so none of these can fail.
-        let _ = mounts.mount(VfsPath::root(), Arc::new(root.clone()), false);
-        let _ = mounts.mount(VfsPath::new("/tmp"), Arc::new(tmp.clone()), false);
-        let _ = mounts.mount(VfsPath::new("/cache"), Arc::new(cache.clone()), false);
+        let _ = mounts.mount(VfsPath::root(), Arc::new(root.clone()));
+        let _ = mounts.mount(VfsPath::new("/tmp"), Arc::new(tmp.clone()));
+        let _ = mounts.mount(VfsPath::new("/cache"), Arc::new(cache.clone()));
         Kernel {
             inner: Arc::new(Inner {
                 pids: PidTable::default(),
@@ -196,7 +196,7 @@ impl Kernel {
     /// # Errors
     /// `AlreadyMounted`.
     pub fn mount(&self, point: &str, fs: Arc<dyn FileSystem>) -> Result<()> {
-        self.inner.mounts.mount(VfsPath::new(point), fs, false)
+        self.inner.mounts.mount(VfsPath::new(point), fs)
     }
 
     /// Mounts `fs` at `point` so that every write through it fails with `ReadOnly`.
@@ -204,7 +204,7 @@ impl Kernel {
     /// # Errors
     /// `AlreadyMounted`.
     pub fn mount_read_only(&self, point: &str, fs: Arc<dyn FileSystem>) -> Result<()> {
-        self.inner.mounts.mount(VfsPath::new(point), fs, true)
+        self.inner.mounts.mount_read_only(VfsPath::new(point), fs)
     }
 
     /// Unmounts the filesystem at `point`.

@@ -14,12 +14,10 @@ fn table() -> (MountTable, MemFs, MemFs, MemFs) {
     let root = MemFs::with_capacity(1 << 20);
     let data = MemFs::with_capacity(1 << 20);
     let nested = MemFs::with_capacity(1 << 20);
-    table.mount(p("/"), Arc::new(root.clone()), false).unwrap();
+    table.mount(p("/"), Arc::new(root.clone())).unwrap();
+    table.mount(p("/data"), Arc::new(data.clone())).unwrap();
     table
-        .mount(p("/data"), Arc::new(data.clone()), false)
-        .unwrap();
-    table
-        .mount(p("/data/nested"), Arc::new(nested.clone()), false)
+        .mount(p("/data/nested"), Arc::new(nested.clone()))
         .unwrap();
     (table, root, data, nested)
 }
@@ -74,7 +72,7 @@ fn listing_duplicates_and_unmounting() {
         .collect();
     assert_eq!(points, ["/data/nested", "/data", "/"]);
     assert_eq!(
-        table.mount(p("/data"), Arc::new(MemFs::with_capacity(1)), false),
+        table.mount(p("/data"), Arc::new(MemFs::with_capacity(1))),
         Err(Error::AlreadyMounted("/data".into()))
     );
     assert!(matches!(
@@ -94,7 +92,7 @@ fn listing_duplicates_and_unmounting() {
 fn unmatched_paths_are_not_mounted_and_mount_points_cannot_be_removed() {
     let table = MountTable::new();
     table
-        .mount(p("/only"), Arc::new(MemFs::with_capacity(64)), false)
+        .mount(p("/only"), Arc::new(MemFs::with_capacity(64)))
         .unwrap();
     assert_eq!(
         table.read(&p("/other/x")),
@@ -115,7 +113,7 @@ fn read_only_mount_blocks_writes_but_not_reads() {
     let table = MountTable::new();
     let fs = MemFs::with_capacity(64);
     fs.write(&p("/f"), b"x").unwrap();
-    table.mount(p("/ro"), Arc::new(fs), true).unwrap();
+    table.mount_read_only(p("/ro"), Arc::new(fs)).unwrap();
     assert_eq!(table.read(&p("/ro/f")).unwrap(), b"x");
     for result in [
         table.write(&p("/ro/f"), b"y"),

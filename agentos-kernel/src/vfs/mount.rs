@@ -71,7 +71,19 @@ impl MountTable {
     ///
     /// # Errors
     /// `AlreadyMounted` when `point` is taken.
-    pub fn mount(&self, point: VfsPath, fs: Arc<dyn FileSystem>, read_only: bool) -> Result<()> {
+    pub fn mount(&self, point: VfsPath, fs: Arc<dyn FileSystem>) -> Result<()> {
+        self.insert(point, fs, false)
+    }
+
+    /// Mounts `fs` at `point` so that every write through this mount fails with `ReadOnly`.
+    ///
+    /// # Errors
+    /// `AlreadyMounted` when `point` is taken.
+    pub fn mount_read_only(&self, point: VfsPath, fs: Arc<dyn FileSystem>) -> Result<()> {
+        self.insert(point, fs, true)
+    }
+
+    fn insert(&self, point: VfsPath, fs: Arc<dyn FileSystem>, read_only: bool) -> Result<()> {
         if !point.is_root()
             && let Ok(parent) = self.route(&point)
             && !parent.read_only
@@ -428,8 +440,8 @@ mod tests {
         let table = MountTable::new();
         let root = Arc::new(MemFs::with_capacity(1024));
         let tmp = Arc::new(MemFs::with_capacity(1024));
-        table.mount(VfsPath::root(), root.clone(), false).unwrap();
-        table.mount("/tmp".into(), tmp.clone(), false).unwrap();
+        table.mount(VfsPath::root(), root.clone()).unwrap();
+        table.mount("/tmp".into(), tmp.clone()).unwrap();
         table.write(&"/tmp/a".into(), b"x").unwrap();
         assert_eq!(tmp.read(&"/a".into()).unwrap(), b"x");
         assert!(!root.exists(&"/tmp/a".into()));
@@ -438,7 +450,7 @@ mod tests {
             Err(Error::NotFound("/tmp/missing".into()))
         );
         assert_eq!(
-            table.mount("/tmp".into(), tmp, false),
+            table.mount("/tmp".into(), tmp),
             Err(Error::AlreadyMounted("/tmp".into()))
         );
     }
