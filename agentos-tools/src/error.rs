@@ -1,5 +1,7 @@
 //! The crate's one error type; every variant names the app, component, tool or parameter.
 
+use agentos_kernel::{CapabilityKind, Pid};
+
 use crate::runtime::AppId;
 
 /// Result alias for tool and runtime operations.
@@ -59,4 +61,68 @@ pub enum Error {
     /// A kernel call made on the app's behalf failed.
     #[error(transparent)]
     Kernel(#[from] agentos_kernel::Error),
+    /// The calling app's PID lacks a capability the tool's spec requires.
+    #[error("tool `{tool}`: pid {pid} lacks capability {capability}")]
+    CapabilityDenied {
+        /// The tool that was called.
+        tool: String,
+        /// The calling app's process.
+        pid: Pid,
+        /// The capability that is not held.
+        capability: CapabilityKind,
+    },
+    /// An I/O tool ran past its deadline.
+    #[error("tool `{tool}`: timed out")]
+    Timeout {
+        /// The tool that was called.
+        tool: String,
+    },
+    /// The tool needs a service its context does not offer.
+    #[error("tool `{tool}`: unavailable: {reason}")]
+    Unavailable {
+        /// The tool that was called.
+        tool: String,
+        /// Why it cannot run.
+        reason: String,
+    },
+    /// A named thing (package, session, timer, user, window) does not exist.
+    #[error("no such {what}: `{id}`")]
+    NotFound {
+        /// What kind of thing was looked up, e.g. `package`.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// A tool was called correctly but could not produce a result (e.g. a singular matrix).
+    #[error("tool `{tool}`: {reason}")]
+    Failed {
+        /// The tool that was called.
+        tool: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A persisted file could not be read back.
+    #[error("corrupt file {path}: {reason}")]
+    Corrupt {
+        /// The VFS path of the file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The Blueprint asks for something the runtime will not grant.
+    #[error("app `{app}`: {reason}")]
+    Launch {
+        /// The Blueprint's `app.id`.
+        app: String,
+        /// What was refused.
+        reason: String,
+    },
+    /// An HTTP request failed.
+    #[error("http {url}: {reason}")]
+    Http {
+        /// The requested URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
 }

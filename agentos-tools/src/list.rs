@@ -40,7 +40,7 @@ pub(crate) fn register(registry: &mut Registry) {
     let tools: [(&str, &str, ListFn); 4] = [
         (
             "ui.list.add",
-            "Adds an item with `text`, or the text of the `input` component (default task-input, then cleared), to `list`.",
+            "Adds an item with `item` (or `text` in a direct call), or the text of the `input` component (default task-input, then cleared), to `list`.",
             add,
         ),
         (
@@ -65,10 +65,11 @@ pub(crate) fn register(registry: &mut Registry) {
                 name: name.to_owned(),
                 description: description.to_owned(),
                 params: json!({"type": "object", "properties": {
-                    "list": {"type": "string"}, "input": {"type": "string"}, "item": {"type": "string"},
-                    "item_id": {"type": "string"}, "done_only": {"type": "boolean"}
+                    "list": {"type": "string"}, "input": {"type": "string"}, "text": {"type": ["string", "number"]},
+                    "item_id": {"type": ["string", "number"]}, "item": {"type": "string"}, "done_only": {"type": "boolean"}
                 }}),
                 capabilities: Vec::new(),
+                timeout: None,
             },
             run,
         });
@@ -96,8 +97,16 @@ fn item_id(tool: &str, args: &Map<String, Value>) -> Result<String> {
 fn add(cx: &mut ToolCx<'_>, list: &str, args: &Map<String, Value>) -> Result<Value> {
     let input =
         arg_text(args, "input").map_or_else(|| DEFAULT_INPUT.to_owned(), |i| i.into_owned());
-    // `item`, not `text`: the runtime fills `text` with the clicked button's label.
-    let (text, from_input) = match args.get("item").and_then(Value::as_str) {
+    // `text` filled in from a clicked button is its label, not the item: from an event, only
+    // an explicit `item` counts; direct calls may pass `text`.
+    let explicit = args.get("item").or_else(|| {
+        if args.contains_key("component_id") {
+            None
+        } else {
+            args.get("text")
+        }
+    });
+    let (text, from_input) = match explicit.and_then(Value::as_str) {
         Some(text) => (text.to_owned(), false),
         None => (cx.state.text(&input, ""), true),
     };
@@ -178,12 +187,7 @@ mod tests {
     fn call(state: &mut State, tool: &str, args: Value) -> Result<Value> {
         let kernel = Kernel::new();
         let pid = kernel.create_process("test", CapabilitySet::new());
-        let mut cx = ToolCx {
-            app_id: AppId::new(),
-            pid,
-            kernel: &kernel,
-            state,
-        };
+        let mut cx = ToolCx::new(AppId::new(), pid, &kernel, state);
         Registry::builtin().call(tool, &mut cx, args.as_object().unwrap())
     }
 
@@ -202,13 +206,7 @@ mod tests {
             Value::Null,
             "empty input adds nothing"
         );
-        call(
-            &mut state,
-            "ui.list.add",
-            json!({"item": "walk", "text": "Add"}),
-        )
-        .unwrap();
-        assert_eq!(state.get("list").unwrap()[1]["text"], "walk");
+        call(&mut state, "ui.list.add", json!({"text": "walk"})).unwrap();
         assert_eq!(
             call(&mut state, "ui.list.toggle", json!({"item_id": "item-2"})).unwrap(),
             json!(true)

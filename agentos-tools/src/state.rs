@@ -50,14 +50,41 @@ impl State {
             .collect()
     }
 
+    /// Replaces every value with `values`: keys not in `values` are removed, and every key
+    /// that differs (or was removed, reported as `null`) goes into the next patch.
+    pub fn replace(&mut self, values: std::collections::BTreeMap<String, Value>) {
+        let removed: Vec<String> = self
+            .values
+            .keys()
+            .filter(|key| !values.contains_key(*key))
+            .cloned()
+            .collect();
+        for key in removed {
+            self.values.remove(&key);
+            self.mark(&key);
+        }
+        for (key, value) in values {
+            self.set(&key, value);
+        }
+    }
+
+    /// Removes `key`; it is reported as `null` in the next patch.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let old = self.values.remove(key);
+        if old.is_some() {
+            self.mark(key);
+        }
+        old
+    }
+
     /// The keys written since the last call, with their current values.
     pub fn take_changes(&mut self) -> BTreeMap<String, Value> {
         let changed = std::mem::take(&mut self.changed);
         changed
             .into_iter()
-            .filter_map(|key| {
-                let value = self.values.get(&key)?.clone();
-                Some((key, value))
+            .map(|key| {
+                let value = self.values.get(&key).cloned().unwrap_or(Value::Null);
+                (key, value)
             })
             .collect()
     }

@@ -89,7 +89,7 @@ pub(crate) fn register(registry: &mut Registry) {
             "Appends `value` (or `text`) to the key's text (default: display); a lone 0 is replaced by digits.",
             DefaultKey::Display,
             append,
-            json!({"value": {"type": "string"}, "text": {"type": "string"}}),
+            json!({"value": {"type": ["string", "number", "boolean"]}, "text": {"type": ["string", "number", "boolean"]}}),
         ),
         (
             "ui.clear",
@@ -125,18 +125,34 @@ pub(crate) fn register(registry: &mut Registry) {
         if let Value::Object(extra) = extra {
             properties.extend(extra);
         }
+        let params = json!({"type": "object", "properties": properties});
+        for (alias, target) in ALIASES {
+            if target == name {
+                registry.register(UiTool {
+                    spec: ToolSpec::new(
+                        alias,
+                        &format!("Alias of {name}: {description}"),
+                        params.clone(),
+                    ),
+                    default_key,
+                    run,
+                });
+            }
+        }
         registry.register(UiTool {
-            spec: ToolSpec {
-                name: name.to_owned(),
-                description: description.to_owned(),
-                params: json!({"type": "object", "properties": properties}),
-                capabilities: Vec::new(),
-            },
+            spec: ToolSpec::new(name, description, params),
             default_key,
             run,
         });
     }
 }
+
+/// The reference's other names for the same tools.
+pub(crate) const ALIASES: [(&str, &str); 3] = [
+    ("ui.set_state", "ui.set"),
+    ("ui.get_state", "ui.get"),
+    ("ui.evaluate", "ui.compute"),
+];
 
 fn set(cx: &mut ToolCx<'_>, key: &str, args: &Map<String, Value>) -> Result<Value> {
     let value = args
@@ -243,12 +259,7 @@ mod tests {
         let registry = Registry::builtin();
         let kernel = Kernel::new();
         let pid = kernel.create_process("test", CapabilitySet::new());
-        let mut cx = ToolCx {
-            app_id: AppId::new(),
-            pid,
-            kernel: &kernel,
-            state,
-        };
+        let mut cx = ToolCx::new(AppId::new(), pid, &kernel, state);
         let args = args.as_object().cloned().unwrap_or_default();
         registry.call(tool, &mut cx, &args)
     }
