@@ -41,12 +41,7 @@ impl Kernel {
 
     /// Fails with `PermissionDenied` unless the caller holds `kind` (with any scope).
     pub(crate) fn require(&self, caller: &Caller, kind: CapabilityKind) -> Result<()> {
-        if caller
-            .policy
-            .capabilities
-            .iter()
-            .any(|capability| capability.kind() == kind)
-        {
+        if caller.entry.holds(kind) {
             Ok(())
         } else {
             Err(Error::PermissionDenied {
@@ -105,6 +100,9 @@ impl Kernel {
     /// from the link's directory. Resolution never leaves the VFS.
     pub(crate) fn resolve(&self, path: &VfsPath, follow: Follow) -> Result<VfsPath> {
         let mounts = &self.inner.mounts;
+        if !mounts.may_have_symlinks_on(path) {
+            return Ok(path.clone());
+        }
         let mut pending: VecDeque<String> = path.components().map(str::to_owned).collect();
         let mut current = VfsPath::root();
         let mut hops = 0;

@@ -61,6 +61,12 @@ use flags::*;
 /// The lowest descriptor number handed out; 0–2 stay free for standard streams.
 pub const FIRST_FD: u32 = 3;
 
+/// The highest descriptor number `dup2` and `F_DUPFD` accept.
+pub const MAX_FD: u32 = 1 << 20;
+
+/// Most bytes one descriptor read returns.
+const MAX_READ: u64 = 16 * 1024 * 1024;
+
 /// An open file description: shared by every descriptor duplicated from one `open`.
 struct Description {
     handle: Box<dyn FileHandle>,
@@ -109,7 +115,12 @@ impl FdTable {
         self.entries.len()
     }
 
-    fn lowest_free(&self, from: u32) -> u32 {
+    fn lowest_free(&self, pid: Pid, from: u32) -> Result<u32> {
+        if from > MAX_FD {
+            return Err(Error::InvalidArgument(format!(
+                "pid {pid}: descriptor {from} is above the maximum {MAX_FD}"
+            )));
+        }
         let mut candidate = from.max(FIRST_FD);
         for fd in self.entries.range(candidate..).map(|(fd, _)| *fd) {
             if fd != candidate {
@@ -117,7 +128,14 @@ impl FdTable {
             }
             candidate += 1;
         }
-        candidate
+        if candidate > MAX_FD {
+            return Err(Error::LimitExceeded {
+                what: format!("descriptor numbers of pid {pid}"),
+                used: u64::from(candidate),
+                limit: u64::from(MAX_FD),
+            });
+        }
+        Ok(candidate)
     }
 
     fn check_room(&self, pid: Pid, limit: u32) -> Result<()> {
@@ -148,7 +166,7 @@ impl FdTable {
         flags: u32,
     ) -> Result<u32> {
         self.check_room(pid, limit)?;
-        let fd = self.lowest_free(FIRST_FD);
+        let fd = self.lowest_free(pid, FIRST_FD)?;
         let description = Arc::new(Description {
             handle,
             path,
@@ -187,7 +205,7 @@ impl FdTable {
     ) -> Result<u32> {
         let entry = self.entry(pid, fd)?.clone();
         self.check_room(pid, limit)?;
-        let new_fd = self.lowest_free(from);
+        let new_fd = self.lowest_free(pid, from)?;
         self.entries.insert(
             new_fd,
             Entry {
@@ -202,6 +220,12 @@ impl FdTable {
         let entry = self.entry(pid, old)?.clone();
         if old == new {
             return Ok(new);
+        }
+        if new > MAX_FD {
+            return Err(Error::BadDescriptor {
+                pid,
+                fd: i64::from(new),
+            });
         }
         if !self.entries.contains_key(&new) {
             self.check_room(pid, limit)?;
@@ -290,7 +314,13 @@ impl FdTable {
                 fd: i64::from(fd),
             });
         }
-        let mut buf = vec![0; max];
+        let remaining = description
+            .handle
+            .metadata()?
+            .size
+            .saturating_sub(state.offset);
+        let len = (max as u64).min(remaining).min(MAX_READ) as usize;
+        let mut buf = vec![0; len];
         let n = description.handle.read_at(state.offset, &mut buf)?;
         buf.truncate(n);
         state.offset += n as u64;

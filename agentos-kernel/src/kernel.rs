@@ -24,6 +24,7 @@ use crate::{
     path::VfsPath,
     pid_table::PidTable,
     process::Pid,
+    queue_handle::QueueHandle,
     sandbox::SandboxPolicy,
     syscall::{Syscall, SyscallOutput},
     timer::Timer,
@@ -104,9 +105,9 @@ impl Kernel {
         let tmp = MemFs::with_capacity(config.tmp_capacity);
         let cache = MemFs::with_capacity(config.cache_capacity);
         // The table is empty and the points are distinct, so none of these can fail.
-        let _ = mounts.mount(VfsPath::root(), Arc::new(root.clone()), false);
-        let _ = mounts.mount(VfsPath::new("/tmp"), Arc::new(tmp.clone()), false);
-        let _ = mounts.mount(VfsPath::new("/cache"), Arc::new(cache.clone()), false);
+        let _ = mounts.mount(VfsPath::root(), Arc::new(root.clone()));
+        let _ = mounts.mount(VfsPath::new("/tmp"), Arc::new(tmp.clone()));
+        let _ = mounts.mount(VfsPath::new("/cache"), Arc::new(cache.clone()));
         Kernel {
             inner: Arc::new(Inner {
                 pids: PidTable::default(),
@@ -139,8 +140,7 @@ impl Kernel {
     /// # Errors
     /// `NoSuchProcess`.
     pub fn update_sandbox(&self, pid: Pid, policy: SandboxPolicy) -> Result<()> {
-        let entry = self.inner.pids.get(pid)?;
-        *entry.policy.write() = Arc::new(policy);
+        self.inner.pids.get(pid)?.set_policy(policy);
         Ok(())
     }
 
@@ -159,6 +159,9 @@ impl Kernel {
     /// `NoSuchProcess` when `pid` is not running.
     pub fn exit(&self, pid: Pid) -> Result<()> {
         let entry = self.inner.pids.remove(pid)?;
+        entry
+            .alive
+            .store(false, std::sync::atomic::Ordering::Release);
         self.inner.ipc.cleanup(pid);
         self.inner.memory_peaks.lock().remove(&pid);
         let mut state = entry.state.lock();
@@ -193,7 +196,7 @@ impl Kernel {
     /// # Errors
     /// `AlreadyMounted`.
     pub fn mount(&self, point: &str, fs: Arc<dyn FileSystem>) -> Result<()> {
-        self.inner.mounts.mount(VfsPath::new(point), fs, false)
+        self.inner.mounts.mount(VfsPath::new(point), fs)
     }
 
     /// Mounts `fs` at `point` so that every write through it fails with `ReadOnly`.
@@ -201,7 +204,7 @@ impl Kernel {
     /// # Errors
     /// `AlreadyMounted`.
     pub fn mount_read_only(&self, point: &str, fs: Arc<dyn FileSystem>) -> Result<()> {
-        self.inner.mounts.mount(VfsPath::new(point), fs, true)
+        self.inner.mounts.mount_read_only(VfsPath::new(point), fs)
     }
 
     /// Unmounts the filesystem at `point`.
@@ -368,6 +371,32 @@ impl Kernel {
         self.inner.ipc.shm.read(pid, segment, offset, len)
     }
 
+    /// Waits for space in a pipe, then writes as much of `data` as fits and returns the count.
+    /// The borrowed-slice form of an awaiting `write_pipe`.
+    ///
+    /// # Errors
+    /// As the `write_pipe` syscall (never `WouldBlock`).
+    ///
+    /// # Capabilities
+    /// `SendMessage`.
+    pub async fn pipe_write(&self, pid: Pid, pipe: PipeId, data: &[u8]) -> Result<usize> {
+        self.require_fast(pid, CapabilityKind::SendMessage)?;
+        self.inner.ipc.pipes.write_async(pid, pipe, data).await
+    }
+
+    /// Waits for data (or end of file, answered with an empty vector) in a pipe, then reads up
+    /// to `max` bytes. The library form of an awaiting `read_pipe`.
+    ///
+    /// # Errors
+    /// As the `read_pipe` syscall (never `WouldBlock`).
+    ///
+    /// # Capabilities
+    /// `ReceiveMessage`.
+    pub async fn pipe_read(&self, pid: Pid, pipe: PipeId, max: usize) -> Result<Vec<u8>> {
+        self.require_fast(pid, CapabilityKind::ReceiveMessage)?;
+        self.inner.ipc.pipes.read_async(pid, pipe, max).await
+    }
+
     /// A snapshot of a pipe.
     ///
     /// # Errors
@@ -437,15 +466,7 @@ impl Kernel {
 
     /// Checks a path-free capability without cloning the PID's entry.
     fn require_fast(&self, pid: Pid, kind: CapabilityKind) -> Result<()> {
-        let held = self.inner.pids.with(pid, |entry| {
-            entry
-                .policy
-                .read()
-                .capabilities
-                .iter()
-                .any(|capability| capability.kind() == kind)
-        })?;
-        if held {
+        if self.inner.pids.with(pid, |entry| entry.holds(kind))? {
             Ok(())
         } else {
             Err(Error::PermissionDenied {
@@ -454,6 +475,18 @@ impl Kernel {
                 path: "-".into(),
             })
         }
+    }
+
+    /// Opens queue `queue` for `pid`: the queue is looked up once, and each call on the handle
+    /// re-checks only that the PID is alive and still holds the capability the call needs
+    /// (two atomic loads), as a descriptor skips the path walk after `open`.
+    ///
+    /// # Errors
+    /// `NoSuchProcess`, `NotFound`.
+    pub fn open_queue(&self, pid: Pid, queue: QueueId) -> Result<QueueHandle> {
+        let entry = self.inner.pids.get(pid)?;
+        let queue = self.inner.ipc.queues.lookup(queue)?;
+        Ok(QueueHandle::new(self.clone(), pid, entry, queue))
     }
 
     /// Time since the kernel started.

@@ -22,8 +22,10 @@
 
 mod access;
 mod capability;
+mod clock;
 mod error;
 mod fd;
+mod id_hash;
 mod ipc;
 mod kernel;
 mod latency;
@@ -31,15 +33,21 @@ mod metrics;
 mod path;
 mod pid_table;
 mod process;
+mod queue_handle;
 mod sandbox;
 mod syscall;
 mod timer;
 mod vfs;
 
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;
+
 pub use crate::{
     capability::{Capability, CapabilityKind, CapabilitySet, NetworkRule},
     error::{Error, Result},
-    fd::{FIRST_FD, flags as fd_flags},
+    fd::{FIRST_FD, MAX_FD, flags as fd_flags},
     ipc::{
         pipe::{
             PIPE_DEFAULT_CAPACITY, PIPE_GLOBAL_BYTES, PIPE_MAX_CAPACITY, PIPES_PER_PROCESS, PipeId,
@@ -59,10 +67,11 @@ pub use crate::{
     metrics::KernelMetrics,
     path::VfsPath,
     process::Pid,
+    queue_handle::QueueHandle,
     sandbox::{ResourceLimits, SandboxPolicy},
     syscall::{FileStat, MemoryStats, ProcessMemoryStats, Syscall, SyscallOutput, SystemInfo},
     vfs::{
-        AmbientAuthority, DirEntry, FileHandle, FileKind, FileSystem, LocalFs, MemFs, Metadata,
-        MountInfo, MountTable, OpenOptions, ambient_authority,
+        AmbientAuthority, DirEntry, FileHandle, FileKind, FileSystem, LocalFs, LocalFsOptions,
+        MemFs, Metadata, MountInfo, MountTable, OpenOptions, ambient_authority,
     },
 };

@@ -16,6 +16,9 @@ impl VfsPath {
     /// Normalises `raw`: relative paths are taken from `/`, `.` and empty components vanish and
     /// `..` removes the previous component (it never climbs above `/`).
     pub fn new(raw: &str) -> VfsPath {
+        if is_normalised(raw) {
+            return VfsPath(raw.to_owned());
+        }
         let mut parts: Vec<&str> = Vec::new();
         for part in raw.split('/') {
             match part {
@@ -78,7 +81,49 @@ impl VfsPath {
 
     /// `self` with `name` appended and the result normalised.
     pub fn join(&self, name: &str) -> VfsPath {
+        if is_component(name) {
+            let mut joined = String::with_capacity(self.0.len() + 1 + name.len());
+            joined.push_str(&self.0);
+            if !self.is_root() {
+                joined.push('/');
+            }
+            joined.push_str(name);
+            return VfsPath(joined);
+        }
         VfsPath::new(&format!("{}/{}", self.0, name))
+    }
+
+    /// The part of `self` below `prefix` as a path of its own (`/a/b` below `/a` is `/b`), or
+    /// `None` when `self` is not under `prefix`.
+    pub fn strip_prefix(&self, prefix: &VfsPath) -> Option<VfsPath> {
+        if !self.starts_with(prefix) {
+            return None;
+        }
+        if prefix.is_root() {
+            return Some(self.clone());
+        }
+        let rest = &self.0[prefix.0.len()..];
+        Some(if rest.is_empty() {
+            VfsPath::root()
+        } else {
+            VfsPath(rest.to_owned())
+        })
+    }
+}
+
+/// True for one plain path component: not empty, `.` or `..`, and without `/`.
+fn is_component(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains('/')
+}
+
+/// True when `raw` is already in normal form, so normalising would not change it.
+fn is_normalised(raw: &str) -> bool {
+    if raw == "/" {
+        return true;
+    }
+    match raw.strip_prefix('/') {
+        Some(rest) => rest.split('/').all(is_component),
+        None => false,
     }
 }
 
@@ -139,6 +184,12 @@ mod tests {
             // A normalised path is a fixed point and contains no dot components.
             prop_assert_eq!(VfsPath::new(path.as_str()), path.clone());
             prop_assert!(path.components().all(|c| c != "." && c != ".." && !c.is_empty()));
+            prop_assert!(super::is_normalised(path.as_str()));
+            // Joining a component gives what normalising the concatenation gives.
+            prop_assert_eq!(path.join("x"), VfsPath::new(&format!("{}/x", path.as_str())));
+            if let Some(rest) = path.strip_prefix(&VfsPath::new("/scope")) {
+                prop_assert_eq!(VfsPath::new(&format!("/scope{}", rest.as_str())), path.clone());
+            }
         }
     }
 }

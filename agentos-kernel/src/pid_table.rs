@@ -2,18 +2,20 @@
 //! environment and descriptor table.
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::BTreeMap,
     sync::{
         Arc,
-        atomic::{AtomicU32, Ordering},
+        atomic::{AtomicBool, AtomicU32, Ordering},
     },
 };
 
 use parking_lot::{Mutex, RwLock};
 
 use crate::{
+    capability::CapabilityKind,
     error::{Error, Result},
     fd::FdTable,
+    id_hash::IdMap,
     path::VfsPath,
     process::Pid,
     sandbox::SandboxPolicy,
@@ -22,6 +24,10 @@ use crate::{
 /// Everything the kernel keeps for one PID.
 pub(crate) struct PidEntry {
     pub(crate) name: String,
+    /// False once the PID exited; handles opened by it stop working.
+    pub(crate) alive: AtomicBool,
+    /// Bit `kind as u32` is set for every capability kind the policy holds.
+    pub(crate) kinds: AtomicU32,
     pub(crate) policy: RwLock<Arc<SandboxPolicy>>,
     pub(crate) state: Mutex<PidState>,
 }
@@ -37,19 +43,32 @@ impl PidEntry {
     pub(crate) fn policy(&self) -> Arc<SandboxPolicy> {
         self.policy.read().clone()
     }
+
+    /// Replaces the policy and the capability-kind mask together.
+    pub(crate) fn set_policy(&self, policy: SandboxPolicy) {
+        let mut current = self.policy.write();
+        self.kinds.store(kind_mask(&policy), Ordering::Release);
+        *current = Arc::new(policy);
+    }
+
+    /// True while the PID lives and holds a capability of `kind` (any scope). Two atomic loads.
+    pub(crate) fn holds(&self, kind: CapabilityKind) -> bool {
+        self.alive.load(Ordering::Acquire)
+            && self.kinds.load(Ordering::Acquire) & (1 << kind as u32) != 0
+    }
 }
 
 /// PID allocation and lookup.
 pub(crate) struct PidTable {
     next: AtomicU32,
-    entries: RwLock<HashMap<Pid, Arc<PidEntry>>>,
+    entries: RwLock<IdMap<Pid, Arc<PidEntry>>>,
 }
 
 impl Default for PidTable {
     fn default() -> PidTable {
         PidTable {
             next: AtomicU32::new(1),
-            entries: RwLock::new(HashMap::new()),
+            entries: RwLock::new(IdMap::default()),
         }
     }
 }
@@ -59,6 +78,8 @@ impl PidTable {
         let pid = Pid(self.next.fetch_add(1, Ordering::Relaxed));
         let entry = PidEntry {
             name: name.to_owned(),
+            alive: AtomicBool::new(true),
+            kinds: AtomicU32::new(kind_mask(&policy)),
             policy: RwLock::new(Arc::new(policy)),
             state: Mutex::new(PidState {
                 cwd: VfsPath::root(),
@@ -101,4 +122,11 @@ impl PidTable {
         pids.sort();
         pids
     }
+}
+
+fn kind_mask(policy: &SandboxPolicy) -> u32 {
+    policy
+        .capabilities
+        .iter()
+        .fold(0, |mask, capability| mask | 1 << capability.kind() as u32)
 }

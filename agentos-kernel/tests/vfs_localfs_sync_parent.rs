@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use agentos_kernel::{
-    CapabilitySet, FileSystem, Kernel, LocalFs, Syscall, VfsPath, ambient_authority,
+    CapabilitySet, FileSystem, Kernel, LocalFs, LocalFsOptions, Syscall, VfsPath, ambient_authority,
 };
 
 #[test]
 fn writes_through_a_localfs_mount_reach_the_host_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let local = LocalFs::open_ambient(dir.path(), false, false, ambient_authority()).unwrap();
+    let local =
+        LocalFs::open_ambient(dir.path(), LocalFsOptions::default(), ambient_authority()).unwrap();
     local.write(&VfsPath::new("/top.txt"), b"one").unwrap();
     local.create_dir(&VfsPath::new("/nested/deeper")).unwrap();
     local

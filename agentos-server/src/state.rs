@@ -3,7 +3,7 @@
 use std::{path::PathBuf, sync::Arc};
 
 use agentos_ai::Generator;
-use agentos_kernel::{Kernel, LocalFs, ambient_authority};
+use agentos_kernel::{Kernel, LocalFs, LocalFsOptions, ambient_authority};
 use agentos_tools::{Patch, Registry, Runtime};
 use tokio::sync::broadcast;
 
@@ -64,7 +64,14 @@ impl ServerState {
     pub fn new(config: ServerConfig) -> Result<ServerState, StartError> {
         let kernel = Kernel::new();
         if let Some(data_dir) = &config.data_dir {
-            let local = LocalFs::open_ambient(data_dir, false, true, ambient_authority())?;
+            let local = LocalFs::open_ambient(
+                data_dir,
+                LocalFsOptions {
+                    create: true,
+                    ..LocalFsOptions::default()
+                },
+                ambient_authority(),
+            )?;
             kernel.mount(SYSTEM_MOUNT, Arc::new(local))?;
         }
         let state = ServerState::with_kernel(kernel, config);

@@ -664,7 +664,12 @@ mod tests {
             assert!(!is_temp_name(name), "{name}");
         }
         let dir = tempfile::tempdir().unwrap();
-        let local = LocalFs::open_ambient(dir.path(), false, false, ambient_authority()).unwrap();
+        let local = LocalFs::open_ambient(
+            dir.path(),
+            agentos_kernel::LocalFsOptions::default(),
+            ambient_authority(),
+        )
+        .unwrap();
         local
             .write(&"/.pkg.json.tmp-1-0".into(), b"half a fi")
             .unwrap();

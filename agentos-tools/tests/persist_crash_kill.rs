@@ -27,7 +27,15 @@ const PROBE: &str = r#"{"app": {"id": "crash-probe", "name": "Crash Probe"}, "ui
 
 fn runtime_on(dir: &Path) -> Runtime {
     let kernel = Kernel::new();
-    let local = LocalFs::open_ambient(dir, false, true, ambient_authority()).unwrap();
+    let local = LocalFs::open_ambient(
+        dir,
+        agentos_kernel::LocalFsOptions {
+            read_only: false,
+            create: true,
+        },
+        ambient_authority(),
+    )
+    .unwrap();
     kernel.mount("/system", Arc::new(local)).unwrap();
     Runtime::new(kernel, Registry::builtin())
 }

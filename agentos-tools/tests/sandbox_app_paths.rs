@@ -151,7 +151,12 @@ fn even_a_privileged_app_cannot_reach_the_runtime_files() {
 fn registry_and_sessions_live_on_a_mounted_local_fs() {
     let dir = tempfile::tempdir().unwrap();
     let mount = |kernel: &Kernel| {
-        let local = LocalFs::open_ambient(dir.path(), false, false, ambient_authority()).unwrap();
+        let local = LocalFs::open_ambient(
+            dir.path(),
+            agentos_kernel::LocalFsOptions::default(),
+            ambient_authority(),
+        )
+        .unwrap();
         kernel.mount("/system", Arc::new(local)).unwrap();
     };
     let kernel = Kernel::new();

@@ -2,7 +2,7 @@
 //! would-block and EOF semantics, per-PID and global limits, and awaiting read and write.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::VecDeque,
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     error::{Error, Result},
+    id_hash::IdMap,
     ipc::{budget::Budget, signal::Signal},
     process::Pid,
 };
@@ -73,8 +74,8 @@ struct PipeState {
 
 /// Every pipe of a kernel.
 pub(crate) struct PipeTable {
-    pipes: RwLock<HashMap<PipeId, Arc<Pipe>>>,
-    per_pid: Mutex<HashMap<Pid, usize>>,
+    pipes: RwLock<IdMap<PipeId, Arc<Pipe>>>,
+    per_pid: Mutex<IdMap<Pid, usize>>,
     next_id: AtomicU64,
     budget: Budget,
     bytes_moved: AtomicU64,
@@ -83,8 +84,8 @@ pub(crate) struct PipeTable {
 impl Default for PipeTable {
     fn default() -> PipeTable {
         PipeTable {
-            pipes: RwLock::new(HashMap::new()),
-            per_pid: Mutex::new(HashMap::new()),
+            pipes: RwLock::new(IdMap::default()),
+            per_pid: Mutex::new(IdMap::default()),
             next_id: AtomicU64::new(1),
             budget: Budget::new("global pipe memory bytes", PIPE_GLOBAL_BYTES),
             bytes_moved: AtomicU64::new(0),

@@ -4,7 +4,7 @@
 
 use std::{
     cmp::Ordering as CmpOrdering,
-    collections::{BinaryHeap, HashMap, VecDeque},
+    collections::{BinaryHeap, VecDeque},
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -16,7 +16,9 @@ use parking_lot::{Mutex, RwLock};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    clock::coarse_now,
     error::{Error, Result},
+    id_hash::IdMap,
     ipc::{budget::Budget, signal::Signal},
     process::Pid,
 };
@@ -52,7 +54,9 @@ pub enum QueueKind {
     Fifo,
     /// Highest priority first; first in, first out among equal priorities.
     Priority,
-    /// Every subscriber receives every message sent after it subscribed.
+    /// Every subscriber receives every message sent after it subscribed. Each subscriber's
+    /// backlog holds at most the queue's capacity; a send that would overflow any backlog fails
+    /// for all subscribers, so none misses a message another got.
     #[serde(rename = "pubsub")]
     PubSub,
 }
@@ -85,7 +89,7 @@ pub struct QueueMessage {
     pub data: Vec<u8>,
     /// The priority given at send (0 when none).
     pub priority: u8,
-    /// When it was sent.
+    /// When it was sent, from the coarse realtime clock (resolution of one scheduler tick).
     pub timestamp: SystemTime,
 }
 
@@ -108,8 +112,9 @@ pub struct QueueStats {
     pub closed: bool,
 }
 
-struct Queue {
-    id: QueueId,
+/// One queue; shared by the table and by open handles.
+pub(crate) struct Queue {
+    pub(crate) id: QueueId,
     owner: Pid,
     kind: QueueKind,
     capacity: usize,
@@ -125,7 +130,7 @@ struct QueueState {
     bytes: u64,
     fifo: VecDeque<QueueMessage>,
     heap: BinaryHeap<Prioritized>,
-    subscribers: HashMap<Pid, VecDeque<QueueMessage>>,
+    subscribers: IdMap<Pid, VecDeque<QueueMessage>>,
 }
 
 struct Prioritized(QueueMessage);
@@ -157,8 +162,8 @@ fn message_cost(data_len: usize) -> u64 {
 
 /// Every queue of a kernel.
 pub(crate) struct QueueTable {
-    queues: RwLock<HashMap<QueueId, Arc<Queue>>>,
-    per_owner: Mutex<HashMap<Pid, usize>>,
+    queues: RwLock<IdMap<QueueId, Arc<Queue>>>,
+    per_owner: Mutex<IdMap<Pid, usize>>,
     next_id: AtomicU64,
     budget: Budget,
     bytes_moved: AtomicU64,
@@ -167,8 +172,8 @@ pub(crate) struct QueueTable {
 impl Default for QueueTable {
     fn default() -> QueueTable {
         QueueTable {
-            queues: RwLock::new(HashMap::new()),
-            per_owner: Mutex::new(HashMap::new()),
+            queues: RwLock::new(IdMap::default()),
+            per_owner: Mutex::new(IdMap::default()),
             next_id: AtomicU64::new(1),
             budget: Budget::new("global queue message bytes", QUEUE_GLOBAL_BYTES),
             bytes_moved: AtomicU64::new(0),
@@ -227,8 +232,28 @@ impl QueueTable {
             .ok_or_else(|| Error::NotFound(id.to_string()))
     }
 
+    /// The queue with `id`, for a handle that skips the lookup on every call.
+    pub(crate) fn lookup(&self, id: QueueId) -> Result<Arc<Queue>> {
+        self.get(id)
+    }
+
     /// Queues `data` from `pid`. For pub/sub, every subscriber gets a copy, or none does.
     pub(crate) fn send(&self, pid: Pid, id: QueueId, data: Vec<u8>, priority: u8) -> Result<()> {
+        let queues = self.queues.read();
+        let queue = queues
+            .get(&id)
+            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        self.send_on(queue, pid, data, priority)
+    }
+
+    /// [`QueueTable::send`] on a queue already looked up.
+    pub(crate) fn send_on(
+        &self,
+        queue: &Queue,
+        pid: Pid,
+        data: Vec<u8>,
+        priority: u8,
+    ) -> Result<()> {
         if data.len() > QUEUE_MAX_MESSAGE {
             return Err(Error::LimitExceeded {
                 what: "queue message bytes".into(),
@@ -236,7 +261,6 @@ impl QueueTable {
                 limit: QUEUE_MAX_MESSAGE as u64,
             });
         }
-        let queue = self.get(id)?;
         let len = data.len() as u64;
         queue.send(pid, data, priority, &self.budget)?;
         self.bytes_moved.fetch_add(len, Ordering::Relaxed);
@@ -245,12 +269,26 @@ impl QueueTable {
 
     /// Takes the next message for `pid`; `None` when nothing is waiting.
     pub(crate) fn receive(&self, pid: Pid, id: QueueId) -> Result<Option<QueueMessage>> {
-        self.get(id)?.receive(pid, &self.budget)
+        let queues = self.queues.read();
+        let queue = queues
+            .get(&id)
+            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        queue.receive(pid, &self.budget)
+    }
+
+    /// [`QueueTable::receive`] on a queue already looked up.
+    pub(crate) fn receive_on(&self, queue: &Queue, pid: Pid) -> Result<Option<QueueMessage>> {
+        queue.receive(pid, &self.budget)
     }
 
     /// Waits for the next message for `pid`.
     pub(crate) async fn receive_async(&self, pid: Pid, id: QueueId) -> Result<QueueMessage> {
         let queue = self.get(id)?;
+        self.receive_async_on(&queue, pid).await
+    }
+
+    /// [`QueueTable::receive_async`] on a queue already looked up.
+    pub(crate) async fn receive_async_on(&self, queue: &Queue, pid: Pid) -> Result<QueueMessage> {
         loop {
             let seen = queue.arrived.generation();
             match queue.receive(pid, &self.budget)? {
@@ -458,7 +496,7 @@ impl Queue {
             from: pid,
             data,
             priority,
-            timestamp: SystemTime::now(),
+            timestamp: coarse_now(),
         };
         match self.kind {
             QueueKind::Fifo | QueueKind::Priority => {

@@ -2,7 +2,7 @@
 //! read-only by others; reads hand out shared bytes without copying.
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::BTreeMap,
     ops::Deref,
     sync::{
         Arc,
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     error::{Error, Result},
+    id_hash::IdMap,
     ipc::budget::Budget,
     process::Pid,
 };
@@ -86,8 +87,8 @@ struct Segment {
 
 /// Every segment of a kernel.
 pub(crate) struct ShmTable {
-    segments: RwLock<HashMap<ShmId, Arc<Segment>>>,
-    per_owner: Mutex<HashMap<Pid, usize>>,
+    segments: RwLock<IdMap<ShmId, Arc<Segment>>>,
+    per_owner: Mutex<IdMap<Pid, usize>>,
     next_id: AtomicU64,
     budget: Budget,
     bytes_moved: AtomicU64,
@@ -96,8 +97,8 @@ pub(crate) struct ShmTable {
 impl Default for ShmTable {
     fn default() -> ShmTable {
         ShmTable {
-            segments: RwLock::new(HashMap::new()),
-            per_owner: Mutex::new(HashMap::new()),
+            segments: RwLock::new(IdMap::default()),
+            per_owner: Mutex::new(IdMap::default()),
             next_id: AtomicU64::new(1),
             budget: Budget::new("global shared memory bytes", SHM_GLOBAL_BYTES),
             bytes_moved: AtomicU64::new(0),

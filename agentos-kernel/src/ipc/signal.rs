@@ -42,7 +42,11 @@ impl Signal {
 
     /// A future that completes once the generation differs from `seen`.
     pub(crate) fn changed(&self, seen: u64) -> Changed<'_> {
-        Changed { signal: self, seen }
+        Changed {
+            signal: self,
+            seen,
+            registered: None,
+        }
     }
 }
 
@@ -50,14 +54,17 @@ impl Signal {
 pub(crate) struct Changed<'a> {
     signal: &'a Signal,
     seen: u64,
+    /// The waker this future left in the list, removed again if the future is dropped early.
+    registered: Option<Waker>,
 }
 
 impl Future for Changed<'_> {
     type Output = ();
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let signal = self.signal;
         if signal.generation() != self.seen {
+            self.registered = None;
             return Poll::Ready(());
         }
         {
@@ -67,10 +74,68 @@ impl Future for Changed<'_> {
                 signal.n_waiters.fetch_add(1, Ordering::SeqCst);
             }
         }
+        self.registered = Some(cx.waker().clone());
         if signal.generation() != self.seen {
+            self.registered = None;
             Poll::Ready(())
         } else {
             Poll::Pending
         }
+    }
+}
+
+impl Drop for Changed<'_> {
+    fn drop(&mut self) {
+        let Some(registered) = self.registered.take() else {
+            return;
+        };
+        let mut wakers = self.signal.wakers.lock();
+        let before = wakers.len();
+        wakers.retain(|waker| !waker.will_wake(&registered));
+        let removed = before - wakers.len();
+        if removed > 0 {
+            self.signal.n_waiters.fetch_sub(removed, Ordering::SeqCst);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        future::Future,
+        pin::pin,
+        sync::Arc,
+        task::{Context, Poll, Wake, Waker},
+    };
+
+    use super::Signal;
+
+    struct CountingWaker(std::sync::atomic::AtomicUsize);
+
+    impl Wake for CountingWaker {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn notify_wakes_and_dropped_waiters_leave_no_waker() {
+        let signal = Signal::default();
+        let counter = Arc::new(CountingWaker(Default::default()));
+        let waker = Waker::from(counter.clone());
+        let mut cx = Context::from_waker(&waker);
+        let seen = signal.generation();
+        {
+            let mut waiting = pin!(signal.changed(seen));
+            assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Pending);
+            assert_eq!(signal.wakers.lock().len(), 1);
+        }
+        // Dropping the pending future removed its waker.
+        assert!(signal.wakers.lock().is_empty());
+        let mut waiting = pin!(signal.changed(seen));
+        assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Pending);
+        signal.notify();
+        assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(waiting.as_mut().poll(&mut cx), Poll::Ready(()));
     }
 }

@@ -24,6 +24,21 @@ impl Kernel {
                         return Err(Error::NoSuchProcess(endpoint));
                     }
                 }
+                // The buffer counts against the writer's memory limit.
+                let writer = self.inner.pids.get(writer_pid)?;
+                let limit = writer.policy().limits.max_memory_bytes;
+                let wanted = self.inner.ipc.usage_of(writer_pid).0.saturating_add(
+                    capacity
+                        .unwrap_or(crate::PIPE_DEFAULT_CAPACITY)
+                        .min(crate::PIPE_MAX_CAPACITY) as u64,
+                );
+                if wanted > limit {
+                    return Err(Error::LimitExceeded {
+                        what: format!("memory bytes of pid {writer_pid}"),
+                        used: wanted,
+                        limit,
+                    });
+                }
                 pipes
                     .create(reader_pid, writer_pid, capacity)
                     .map(SyscallOutput::PipeId)

@@ -15,6 +15,7 @@ mod ipc_pipe;
 mod ipc_queue;
 mod ipc_shm;
 mod memory;
+mod output_json;
 mod payload;
 mod system;
 mod time;
@@ -512,45 +513,59 @@ impl Syscall {
 }
 
 /// What a successful syscall returns. Each [`Syscall`] variant says which variant it returns.
+///
+/// [`SyscallOutput::to_json`] gives the documented JSON form: an object whose `"type"` is the
+/// variant's snake-case name, with the fields listed on each variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SyscallOutput {
-    /// The call succeeded and returns nothing.
+    /// The call succeeded and returns nothing. JSON `{"type":"none"}`.
     None,
-    /// Raw bytes, e.g. file contents.
+    /// Raw bytes, e.g. file contents. JSON `{"type":"bytes","data":<payload>}`.
     Bytes(Vec<u8>),
-    /// A directory listing.
+    /// A directory listing. JSON `{"type":"entries","entries":[{"name","is_dir","type"}]}`.
     Entries(Vec<DirEntry>),
-    /// A yes/no answer (`file_exists`).
+    /// A yes/no answer (`file_exists`). JSON `{"type":"bool","value":true}`.
     Bool(bool),
-    /// Text (working directory, environment value).
+    /// Text (working directory, environment value). JSON `{"type":"text","value":"..."}`.
     Text(String),
     /// A number: bytes written, bytes freed, a file offset, an `fcntl` result.
+    /// JSON `{"type":"count","value":n}`.
     Count(u64),
     /// A time span: since the Unix epoch (`get_current_time`) or since start (`get_uptime`).
+    /// JSON `{"type":"time","value":{"secs","nanos"}}`.
     Time(Duration),
-    /// File metadata.
+    /// File metadata. JSON `{"type":"stat","name","path","size","is_dir","kind","mode"
+    /// (octal string),"modified" (Unix seconds),"extension"}`.
     Stat(FileStat),
-    /// System facts.
+    /// System facts. JSON `{"type":"system_info","os","arch","family","kernel_version",
+    /// "n_processes"}`.
     SystemInfo(SystemInfo),
-    /// Kernel-wide memory accounting.
+    /// Kernel-wide memory accounting. JSON `{"type":"memory_stats", …}` with the fields of
+    /// [`MemoryStats`].
     MemoryStats(MemoryStats),
-    /// One PID's memory.
+    /// One PID's memory. JSON `{"type":"process_memory","pid","allocated_bytes","peak_bytes",
+    /// "allocation_count"}`.
     ProcessMemory(ProcessMemoryStats),
-    /// A new file descriptor.
+    /// A new file descriptor. JSON `{"type":"fd","fd":n}`.
     Fd(u32),
-    /// A new pipe.
+    /// A new pipe. JSON `{"type":"pipe_id","pipe_id":n}`.
     PipeId(PipeId),
-    /// A pipe's state.
+    /// A pipe's state. JSON `{"type":"pipe_stats","id","reader_pid","writer_pid","capacity",
+    /// "buffered","closed"}`.
     PipeStats(PipeStats),
-    /// A new shared memory segment.
+    /// A new shared memory segment. JSON `{"type":"shm_id","segment_id":n}`.
     ShmId(ShmId),
-    /// A segment's state.
+    /// A segment's state. JSON `{"type":"shm_stats","id","size","owner_pid","attached_pids",
+    /// "read_only_pids"}`.
     ShmStats(ShmStats),
-    /// A new queue.
+    /// A new queue. JSON `{"type":"queue_id","queue_id":n}`.
     QueueId(QueueId),
-    /// A queue's state.
+    /// A queue's state. JSON `{"type":"queue_stats","id","queue_type","owner_pid","capacity",
+    /// "length","subscriber_count","closed"}`.
     QueueStats(QueueStats),
-    /// A received message, or `None` when none was waiting.
+    /// A received message, or `None` when none was waiting. JSON `{"type":"message",
+    /// "message":null}` or `{"type":"message","message":{"id","from","data","priority",
+    /// "timestamp_ms"}}`.
     Message(Option<QueueMessage>),
 }

@@ -28,6 +28,15 @@ pub fn ambient_authority() -> AmbientAuthority {
     AmbientAuthority(())
 }
 
+/// How [`LocalFs::open_ambient`] opens its root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LocalFsOptions {
+    /// Every write fails with `ReadOnly`.
+    pub read_only: bool,
+    /// Create the root directory (and its parents) when missing.
+    pub create: bool,
+}
+
 /// A host directory mounted into the VFS. Every operation goes through a `cap_std::fs::Dir`
 /// opened on the root, which refuses any path that would resolve outside it.
 #[derive(Debug)]
@@ -39,7 +48,7 @@ pub struct LocalFs {
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl LocalFs {
-    /// Opens the host directory `root` (creating it when `create` and missing).
+    /// Opens the host directory `root` as `options` say.
     ///
     /// # Ambient Authority
     /// This is the one place the kernel turns a host path into a filesystem; the `authority`
@@ -49,8 +58,7 @@ impl LocalFs {
     /// `Io` when the directory cannot be opened or created.
     pub fn open_ambient(
         root: impl AsRef<Path>,
-        read_only: bool,
-        create: bool,
+        options: LocalFsOptions,
         authority: AmbientAuthority,
     ) -> Result<LocalFs> {
         let AmbientAuthority(()) = authority;
@@ -59,13 +67,13 @@ impl LocalFs {
             path: root.display().to_string(),
             message: err.to_string(),
         };
-        if create {
+        if options.create {
             Dir::create_ambient_dir_all(root, cap_std::ambient_authority()).map_err(io_error)?;
         }
         let dir = Dir::open_ambient_dir(root, cap_std::ambient_authority()).map_err(io_error)?;
         Ok(LocalFs {
             root: dir,
-            read_only,
+            read_only: options.read_only,
         })
     }
 

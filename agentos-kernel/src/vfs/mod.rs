@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 pub use self::{
     handle::{FileHandle, OpenOptions},
-    localfs::{AmbientAuthority, LocalFs, ambient_authority},
+    localfs::{AmbientAuthority, LocalFs, LocalFsOptions, ambient_authority},
     memfs::MemFs,
     mount::{MountInfo, MountTable},
 };

@@ -16,14 +16,13 @@ use crate::{
 #[derive(Default)]
 pub struct MountTable {
     /// Sorted by mount point length, longest first, so the first match is the longest prefix.
-    mounts: RwLock<Vec<Mount>>,
+    mounts: RwLock<Vec<Arc<Mount>>>,
 }
 
-#[derive(Clone)]
-struct Mount {
-    point: VfsPath,
-    fs: Arc<dyn FileSystem>,
-    read_only: bool,
+pub(crate) struct Mount {
+    pub(crate) point: VfsPath,
+    pub(crate) fs: Arc<dyn FileSystem>,
+    pub(crate) read_only: bool,
 }
 
 /// One row of [`MountTable::mounts`].
@@ -39,15 +38,21 @@ pub struct MountInfo {
 
 /// Where a path lands: the mount and the path inside its filesystem.
 pub(crate) struct Route {
-    pub(crate) point: VfsPath,
-    pub(crate) fs: Arc<dyn FileSystem>,
+    pub(crate) mount: Arc<Mount>,
     pub(crate) inner: VfsPath,
-    pub(crate) read_only: bool,
+}
+
+impl std::ops::Deref for Route {
+    type Target = Mount;
+
+    fn deref(&self) -> &Mount {
+        &self.mount
+    }
 }
 
 impl Route {
     fn writable(&self, path: &VfsPath) -> Result<()> {
-        if self.read_only || self.fs.read_only() {
+        if self.mount.read_only || self.mount.fs.read_only() {
             Err(Error::ReadOnly(path.to_string()))
         } else {
             Ok(())
@@ -66,7 +71,19 @@ impl MountTable {
     ///
     /// # Errors
     /// `AlreadyMounted` when `point` is taken.
-    pub fn mount(&self, point: VfsPath, fs: Arc<dyn FileSystem>, read_only: bool) -> Result<()> {
+    pub fn mount(&self, point: VfsPath, fs: Arc<dyn FileSystem>) -> Result<()> {
+        self.insert(point, fs, false)
+    }
+
+    /// Mounts `fs` at `point` so that every write through this mount fails with `ReadOnly`.
+    ///
+    /// # Errors
+    /// `AlreadyMounted` when `point` is taken.
+    pub fn mount_read_only(&self, point: VfsPath, fs: Arc<dyn FileSystem>) -> Result<()> {
+        self.insert(point, fs, true)
+    }
+
+    fn insert(&self, point: VfsPath, fs: Arc<dyn FileSystem>, read_only: bool) -> Result<()> {
         if !point.is_root()
             && let Ok(parent) = self.route(&point)
             && !parent.read_only
@@ -77,11 +94,11 @@ impl MountTable {
         if mounts.iter().any(|mount| mount.point == point) {
             return Err(Error::AlreadyMounted(point.to_string()));
         }
-        mounts.push(Mount {
+        mounts.push(Arc::new(Mount {
             point,
             fs,
             read_only,
-        });
+        }));
         mounts.sort_by_key(|mount| std::cmp::Reverse(mount.point.as_str().len()));
         Ok(())
     }
@@ -96,7 +113,7 @@ impl MountTable {
             .iter()
             .position(|mount| &mount.point == point)
             .ok_or_else(|| Error::NotMounted(point.to_string()))?;
-        Ok(mounts.remove(index).fs)
+        Ok(mounts.remove(index).fs.clone())
     }
 
     /// The mounts, longest mount point first.
@@ -119,17 +136,23 @@ impl MountTable {
             .iter()
             .find(|mount| path.starts_with(&mount.point))
             .ok_or_else(|| Error::NotMounted(path.to_string()))?;
-        let inner = if mount.point.is_root() {
-            path.clone()
-        } else {
-            VfsPath::new(&path.as_str()[mount.point.as_str().len()..])
-        };
+        let inner = path
+            .strip_prefix(&mount.point)
+            .unwrap_or_else(VfsPath::root);
         Ok(Route {
-            point: mount.point.clone(),
-            fs: mount.fs.clone(),
+            mount: mount.clone(),
             inner,
-            read_only: mount.read_only,
         })
+    }
+
+    /// False when no filesystem that can hold a component of `path` may contain a symlink,
+    /// so resolution can be skipped.
+    pub(crate) fn may_have_symlinks_on(&self, path: &VfsPath) -> bool {
+        self.mounts
+            .read()
+            .iter()
+            .filter(|mount| path.starts_with(&mount.point))
+            .any(|mount| mount.fs.may_have_symlinks())
     }
 
     fn write_route(&self, path: &VfsPath) -> Result<Route> {
@@ -160,16 +183,12 @@ impl MountTable {
         to.fs.create_dir(&to.inner)?;
         for entry in from.fs.list_dir(&from.inner)? {
             let child_from = Route {
-                point: from.point.clone(),
-                fs: from.fs.clone(),
+                mount: from.mount.clone(),
                 inner: from.inner.join(&entry.name),
-                read_only: from.read_only,
             };
             let child_to = Route {
-                point: to.point.clone(),
-                fs: to.fs.clone(),
+                mount: to.mount.clone(),
                 inner: to.inner.join(&entry.name),
-                read_only: to.read_only,
             };
             self.copy_tree(&child_from, &child_to)?;
         }
@@ -178,7 +197,7 @@ impl MountTable {
 }
 
 fn same_fs(a: &Route, b: &Route) -> bool {
-    a.point == b.point
+    Arc::ptr_eq(&a.mount, &b.mount)
 }
 
 impl FileSystem for MountTable {
@@ -421,8 +440,8 @@ mod tests {
         let table = MountTable::new();
         let root = Arc::new(MemFs::with_capacity(1024));
         let tmp = Arc::new(MemFs::with_capacity(1024));
-        table.mount(VfsPath::root(), root.clone(), false).unwrap();
-        table.mount("/tmp".into(), tmp.clone(), false).unwrap();
+        table.mount(VfsPath::root(), root.clone()).unwrap();
+        table.mount("/tmp".into(), tmp.clone()).unwrap();
         table.write(&"/tmp/a".into(), b"x").unwrap();
         assert_eq!(tmp.read(&"/a".into()).unwrap(), b"x");
         assert!(!root.exists(&"/tmp/a".into()));
@@ -431,7 +450,7 @@ mod tests {
             Err(Error::NotFound("/tmp/missing".into()))
         );
         assert_eq!(
-            table.mount("/tmp".into(), tmp, false),
+            table.mount("/tmp".into(), tmp),
             Err(Error::AlreadyMounted("/tmp".into()))
         );
     }
