@@ -32,6 +32,7 @@ struct Inner {
     next_pid: AtomicU32,
     processes: RwLock<HashMap<Pid, Process>>,
     root: MemFs,
+    runtime: crate::process::Runtime,
 }
 
 impl Default for Kernel {
@@ -51,6 +52,7 @@ impl Kernel {
                 next_pid: AtomicU32::new(1),
                 processes: RwLock::new(HashMap::new()),
                 root,
+                runtime: crate::process::Runtime::default(),
             }),
         }
     }
@@ -87,6 +89,24 @@ impl Kernel {
             .read()
             .get(&pid)
             .map(|process| process.name.clone())
+            .ok_or(Error::NoSuchProcess(pid))
+    }
+
+    /// Kernel II's per-kernel state: OS children, scheduler, memory manager, sockets.
+    pub(crate) fn runtime(&self) -> &crate::process::Runtime {
+        &self.inner.runtime
+    }
+
+    /// A copy of the capabilities `pid` holds.
+    ///
+    /// # Errors
+    /// `NoSuchProcess` when `pid` is not running.
+    pub(crate) fn capabilities_of(&self, pid: Pid) -> Result<CapabilitySet> {
+        self.inner
+            .processes
+            .read()
+            .get(&pid)
+            .map(|process| process.capabilities.clone())
             .ok_or(Error::NoSuchProcess(pid))
     }
 

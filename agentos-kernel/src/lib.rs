@@ -20,8 +20,11 @@
 mod capability;
 mod error;
 mod kernel;
+mod memory;
 mod path;
 mod process;
+mod sched;
+mod sys;
 mod syscall;
 mod vfs;
 
@@ -33,4 +36,13 @@ pub use crate::{
     process::Pid,
     syscall::{DirEntry, Syscall, SyscallOutput},
     vfs::{FileSystem, MemFs},
+};
+pub use crate::{
+    memory::{MemoryConfig, MemoryKind, MemoryManager, MemoryStats, OomEvent, PressureLevel, ProcessMemoryStats},
+    process::{
+        ChildProcess, DEFAULT_OUTPUT_LIMIT, DENIED_SYSCALLS, ExitInfo, FORBIDDEN_PROGRAM_CHARS, Layer, LayerReport, LayerStatus, Limits,
+        OutputChunk, OutputStream, PROGRAM_SEARCH_PATH, ProcessInfo, ProcessState, ProcessStats, SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS,
+        SandboxLayers, SandboxPreset, SandboxReport, SpawnSpec, Spawned, resolve_program,
+    },
+    sched::{DEFAULT_QUANTUM, ScheduledProcess, Scheduler, SchedulerStats, SchedulingPolicy},
 };

@@ -1,0 +1,10 @@
+//! The memory manager: per-PID accounting of what the kernel holds for each process plus its
+//! OS child's real memory, pressure levels against a configured total, and the OOM policy.
+
+mod manager;
+mod pressure;
+
+pub use self::{
+    manager::{MemoryConfig, MemoryKind, MemoryManager, MemoryStats, OomEvent, ProcessMemoryStats},
+    pressure::PressureLevel,
+};

@@ -1,0 +1,448 @@
+//! A running OS child: spawned by exec (never a shell) into its own process group, its output
+//! captured into bounded buffers, reaped by a waiter thread, killed as a group on timeout, on
+//! `kill` and on drop.
+
+use std::{
+    io::Read,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::{
+        Arc,
+        mpsc::{Receiver, SyncSender, sync_channel},
+    },
+    thread,
+    time::{Duration, Instant},
+};
+
+use nix::{
+    sys::{
+        signal::{Signal, killpg},
+        wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid},
+    },
+    unistd::Pid as OsPid,
+};
+use parking_lot::{Condvar, Mutex};
+
+use crate::{
+    error::Error,
+    process::{
+        cgroup::Cgroup,
+        output::{Capture, OutputChunk, OutputStream},
+        report::SandboxReport,
+    },
+    sys::{self, ChildSetup},
+};
+
+/// How long `wait` lets the output readers drain after the child is gone.
+const OUTPUT_DRAIN: Duration = Duration::from_secs(2);
+
+/// Chunks buffered in the output stream before the reader waits for the consumer.
+const STREAM_DEPTH: usize = 64;
+
+/// How a child ended, with its captured output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitInfo {
+    /// The exit code when it exited normally.
+    pub code: Option<i32>,
+    /// The signal that killed it, if one did.
+    pub signal: Option<i32>,
+    /// The kernel killed it because a wait or wall-clock timeout ran out.
+    pub timed_out: bool,
+    /// The kernel killed it (kill, OOM policy, drop).
+    pub killed: bool,
+    /// The cgroup OOM killer killed a process of the child.
+    pub oom_killed: bool,
+    /// Captured standard output (the first `Limits::output_bytes`).
+    pub stdout: Vec<u8>,
+    /// Captured standard error (the first `Limits::output_bytes`).
+    pub stderr: Vec<u8>,
+    /// Output bytes beyond the capture limit, dropped (stdout + stderr).
+    pub output_dropped: u64,
+    /// Wall-clock time from spawn to exit.
+    pub duration: Duration,
+}
+
+impl ExitInfo {
+    /// True for exit code 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// A shell-style status: the exit code, or 128 + the signal number.
+    pub fn shell_status(&self) -> i32 {
+        match (self.code, self.signal) {
+            (Some(code), _) => code,
+            (None, Some(signal)) => 128 + signal,
+            (None, None) => 255,
+        }
+    }
+}
+
+/// A handle to a running (or finished) child process.
+///
+/// Dropping the handle kills the child's whole process group; the waiter thread still reaps it.
+#[derive(Debug)]
+pub struct ChildProcess {
+    shared: Arc<Shared>,
+    os_pid: u32,
+    program: PathBuf,
+    report: SandboxReport,
+    stream: Mutex<Option<Receiver<OutputChunk>>>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+#[derive(Debug)]
+struct State {
+    status: Option<WaitStatus>,
+    reaped: bool,
+    readers_open: u8,
+    stdout: Capture,
+    stderr: Capture,
+    timed_out: bool,
+    killed: bool,
+    oom_killed: bool,
+    cgroup: Option<Cgroup>,
+    started: Instant,
+    ended: Option<Instant>,
+}
+
+/// What `spawn` needs beyond the spec: resolved program, cwd and the prepared layers.
+pub(crate) struct Launch<'a> {
+    pub(crate) program: &'a Path,
+    pub(crate) args: &'a [String],
+    pub(crate) env: &'a [(String, String)],
+    pub(crate) cwd: &'a Path,
+    pub(crate) output_limit: usize,
+    pub(crate) wall_timeout: Option<Duration>,
+    pub(crate) stream_output: bool,
+}
+
+impl ChildProcess {
+    /// Execs `launch.program` with the prepared sandbox.
+    pub(crate) fn spawn(launch: Launch<'_>, setup: ChildSetup, cgroup: Option<Cgroup>, report: SandboxReport) -> Result<ChildProcess, Error> {
+        let mut command = Command::new(launch.program);
+        command
+            .args(launch.args)
+            .env_clear()
+            .envs(launch.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(launch.cwd)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        sys::install(&mut command, setup);
+        let started = Instant::now();
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(err) => {
+                if let Some(cgroup) = &cgroup {
+                    cgroup.remove();
+                }
+                return Err(Error::Spawn {
+                    program: launch.program.display().to_string(),
+                    reason: err.to_string(),
+                });
+            }
+        };
+        let os_pid = child.id();
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        // The std handle is not needed: the waiter thread reaps by pid.
+        drop(child);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                status: None,
+                reaped: false,
+                readers_open: 2,
+                stdout: Capture::with_limit(launch.output_limit),
+                stderr: Capture::with_limit(launch.output_limit),
+                timed_out: false,
+                killed: false,
+                oom_killed: false,
+                cgroup,
+                started,
+                ended: None,
+            }),
+            changed: Condvar::new(),
+        });
+        let (sender, receiver) = if launch.stream_output {
+            let (sender, receiver) = sync_channel(STREAM_DEPTH);
+            (Some(sender), Some(receiver))
+        } else {
+            (None, None)
+        };
+        spawn_reader(&shared, stdout, OutputStream::Stdout, sender.clone());
+        spawn_reader(&shared, stderr, OutputStream::Stderr, sender);
+        spawn_waiter(&shared, os_pid);
+        if let Some(timeout) = launch.wall_timeout {
+            spawn_watchdog(&shared, os_pid, timeout);
+        }
+        Ok(ChildProcess {
+            shared,
+            os_pid,
+            program: launch.program.to_path_buf(),
+            report,
+            stream: Mutex::new(receiver),
+        })
+    }
+
+    /// The OS process id (also the process group id).
+    pub fn os_pid(&self) -> u32 {
+        self.os_pid
+    }
+
+    /// The absolute path that was executed.
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    /// Which sandbox layers were enforced.
+    pub fn report(&self) -> &SandboxReport {
+        &self.report
+    }
+
+    /// The live output stream (once; later calls return `None`). Only with
+    /// `SpawnSpec::stream_output`. It ends when the child and all its descendants closed
+    /// their output.
+    pub fn output_stream(&self) -> Option<Receiver<OutputChunk>> {
+        self.stream.lock().take()
+    }
+
+    /// True once the child has exited and been reaped.
+    pub fn has_exited(&self) -> bool {
+        self.shared.state.lock().reaped
+    }
+
+    /// Waits for the child to exit. With a `timeout`, kills the whole process group when it
+    /// runs out (and reports `timed_out`).
+    pub fn wait(&self, timeout: Option<Duration>) -> ExitInfo {
+        let mut state = self.shared.state.lock();
+        if let Some(timeout) = timeout {
+            let deadline = Instant::now() + timeout;
+            while !state.reaped {
+                if self.shared.changed.wait_until(&mut state, deadline).timed_out() {
+                    if !state.reaped {
+                        state.timed_out = true;
+                        let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
+                    }
+                    break;
+                }
+            }
+        }
+        while !state.reaped {
+            self.shared.changed.wait(&mut state);
+        }
+        let drain_deadline = Instant::now() + OUTPUT_DRAIN;
+        while state.readers_open > 0 {
+            if self.shared.changed.wait_until(&mut state, drain_deadline).timed_out() {
+                break;
+            }
+        }
+        exit_info(&state)
+    }
+
+    /// Kills the whole process group with SIGKILL and waits until it is reaped.
+    pub fn kill(&self) -> ExitInfo {
+        {
+            let mut state = self.shared.state.lock();
+            if !state.reaped {
+                state.killed = true;
+                let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
+            }
+        }
+        self.wait(None)
+    }
+
+    /// Sends `signal` to the child's process group.
+    ///
+    /// # Errors
+    /// The OS error text (e.g. an invalid signal number) or "already exited".
+    pub(crate) fn signal(&self, signal: i32) -> Result<(), String> {
+        let signal = Signal::try_from(signal).map_err(|err| err.to_string())?;
+        let state = self.shared.state.lock();
+        if state.reaped {
+            return Err("already exited".into());
+        }
+        killpg(OsPid::from_raw(self.os_pid as i32), signal).map_err(|err| err.to_string())
+    }
+
+    /// Changes the nice value of the whole group and the cgroup CPU weight.
+    pub(crate) fn set_priority(&self, nice: i32, cpu_weight: u32) -> Result<(), String> {
+        let state = self.shared.state.lock();
+        if state.reaped {
+            return Ok(());
+        }
+        sys::set_group_nice(self.os_pid, nice).map_err(|err| format!("setpriority: {err}"))?;
+        if let Some(cgroup) = &state.cgroup {
+            cgroup.set_cpu_weight(cpu_weight)?;
+        }
+        Ok(())
+    }
+
+    /// Resident memory of the child's tree: the cgroup's charge, else the RSS of the leader.
+    pub(crate) fn memory_usage(&self) -> u64 {
+        let state = self.shared.state.lock();
+        if state.reaped {
+            return 0;
+        }
+        if let Some(bytes) = state.cgroup.as_ref().and_then(Cgroup::memory_usage) {
+            return bytes;
+        }
+        rss_of(self.os_pid).unwrap_or(0)
+    }
+
+    /// The exit information if the child has exited, without waiting.
+    pub(crate) fn try_exit_info(&self) -> Option<ExitInfo> {
+        let state = self.shared.state.lock();
+        state.reaped.then(|| exit_info(&state))
+    }
+}
+
+impl Drop for ChildProcess {
+    fn drop(&mut self) {
+        let mut state = self.shared.state.lock();
+        if !state.reaped {
+            state.killed = true;
+            let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
+        }
+    }
+}
+
+fn exit_info(state: &State) -> ExitInfo {
+    let (code, signal) = match state.status {
+        Some(WaitStatus::Exited(_, code)) => (Some(code), None),
+        Some(WaitStatus::Signaled(_, signal, _)) => (None, Some(signal as i32)),
+        _ => (None, None),
+    };
+    ExitInfo {
+        code,
+        signal,
+        timed_out: state.timed_out,
+        killed: state.killed,
+        oom_killed: state.oom_killed,
+        stdout: state.stdout.bytes.clone(),
+        stderr: state.stderr.bytes.clone(),
+        output_dropped: state.stdout.dropped + state.stderr.dropped,
+        duration: state.ended.unwrap_or_else(Instant::now) - state.started,
+    }
+}
+
+fn spawn_reader(shared: &Arc<Shared>, pipe: Option<impl Read + Send + 'static>, stream: OutputStream, mut sender: Option<SyncSender<OutputChunk>>) {
+    let fallback = Arc::clone(shared);
+    let shared = Arc::clone(shared);
+    let body = move || {
+        if let Some(mut pipe) = pipe {
+            let mut buffer = [0u8; 8192];
+            loop {
+                match pipe.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        {
+                            let mut state = shared.state.lock();
+                            match stream {
+                                OutputStream::Stdout => state.stdout.push(&buffer[..n]),
+                                OutputStream::Stderr => state.stderr.push(&buffer[..n]),
+                            }
+                        }
+                        if let Some(channel) = &sender {
+                            let chunk = OutputChunk { stream, data: buffer[..n].to_vec() };
+                            if channel.send(chunk).is_err() {
+                                sender = None;
+                            }
+                        }
+                    }
+                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        let mut state = shared.state.lock();
+        state.readers_open -= 1;
+        shared.changed.notify_all();
+    };
+    if thread::Builder::new().name("agentos-child-output".into()).spawn(body).is_err() {
+        // No reader: the pipe closes with the failed closure; count the reader as finished.
+        let mut state = fallback.state.lock();
+        state.readers_open -= 1;
+        fallback.changed.notify_all();
+    }
+}
+
+fn spawn_waiter(shared: &Arc<Shared>, os_pid: u32) {
+    let fallback = Arc::clone(shared);
+    let shared = Arc::clone(shared);
+    let pid = OsPid::from_raw(os_pid as i32);
+    let body = move || {
+        // Wait without reaping, so the pid (and group id) cannot be reused while we clean up.
+        loop {
+            match waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT) {
+                Err(nix::errno::Errno::EINTR) => continue,
+                _ => break,
+            }
+        }
+        let mut state = shared.state.lock();
+        // Nothing the child started may outlive it.
+        let _ = killpg(pid, Signal::SIGKILL);
+        let status = loop {
+            match waitpid(pid, None) {
+                Err(nix::errno::Errno::EINTR) => continue,
+                other => break other.ok(),
+            }
+        };
+        state.status = status;
+        state.reaped = true;
+        state.ended = Some(Instant::now());
+        if let Some(cgroup) = state.cgroup.take() {
+            state.oom_killed = cgroup.oom_killed();
+            cgroup.remove();
+        }
+        shared.changed.notify_all();
+    };
+    if thread::Builder::new().name("agentos-child-waiter".into()).spawn(body).is_err() {
+        // No thread for the waiter: end the child now rather than leave a zombie behind.
+        let _ = killpg(pid, Signal::SIGKILL);
+        let status = waitpid(pid, None).ok();
+        let mut state = fallback.state.lock();
+        state.status = status;
+        state.reaped = true;
+        state.killed = true;
+        state.ended = Some(Instant::now());
+        if let Some(cgroup) = state.cgroup.take() {
+            cgroup.remove();
+        }
+        fallback.changed.notify_all();
+    }
+}
+
+fn spawn_watchdog(shared: &Arc<Shared>, os_pid: u32, timeout: Duration) {
+    let shared = Arc::clone(shared);
+    let body = move || {
+        let deadline = Instant::now() + timeout;
+        let mut state = shared.state.lock();
+        while !state.reaped {
+            if shared.changed.wait_until(&mut state, deadline).timed_out() {
+                if !state.reaped {
+                    state.timed_out = true;
+                    let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
+                }
+                break;
+            }
+        }
+    };
+    if thread::Builder::new().name("agentos-child-watchdog".into()).spawn(body).is_err() {
+        // Without a watchdog the timeout cannot be kept: end the child now instead.
+        let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
+    }
+}
+
+fn rss_of(os_pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{os_pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}

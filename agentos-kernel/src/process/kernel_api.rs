@@ -1,0 +1,477 @@
+//! Kernel II's process, signal, scheduler and memory calls on [`Kernel`], each checked
+//! against the calling PID's [`CapabilitySet`](crate::CapabilitySet) before it runs.
+
+use std::{sync::Arc, time::Duration};
+
+use crate::{
+    capability::{CapabilityKind, CapabilitySet},
+    error::{Error, Result},
+    kernel::Kernel,
+    memory::{MemoryConfig, MemoryKind, MemoryStats, OomEvent, ProcessMemoryStats},
+    path::VfsPath,
+    process::{
+        Pid,
+        child::{ChildProcess, ExitInfo, Launch},
+        report::SandboxReport,
+        sandbox,
+        spec::SpawnSpec,
+        table::{ProcessInfo, ProcessState, ProcessStats, Record},
+        validate,
+    },
+    sched::{SchedulerStats, SchedulingPolicy},
+};
+
+/// What `spawn_process` returns.
+#[derive(Debug, Clone)]
+pub struct Spawned {
+    /// The new kernel PID of the child.
+    pub pid: Pid,
+    /// The OS pid (also its process group).
+    pub os_pid: u32,
+    /// Which sandbox layers are enforced.
+    pub report: SandboxReport,
+    /// The running child: wait on it, stream its output, kill it.
+    pub child: Arc<ChildProcess>,
+}
+
+impl Kernel {
+    /// Registers a kernel-only process (no OS child) with a scheduling `priority`; it is
+    /// queued in the scheduler.
+    pub fn create_process_with_priority(&self, name: &str, priority: u8, capabilities: CapabilitySet) -> Pid {
+        let pid = self.create_process(name, capabilities);
+        self.runtime().records.lock().insert(pid, Record::new(name, priority));
+        self.runtime().scheduler.lock().add(pid, priority);
+        pid
+    }
+
+    /// Starts a real OS process for `caller` under the sandbox `spec` describes, and gives
+    /// it a new kernel PID (holding no capabilities) queued in the scheduler.
+    ///
+    /// # Errors
+    /// `PermissionDenied` when `caller` lacks `SPAWN_PROCESS`, `NETWORK_ACCESS` (for
+    /// `spec.network`), `READ_FILE` on an allowed read path or `WRITE_FILE` on an allowed
+    /// write path; `InvalidProgram`/`InvalidArgument` for a bad program, argument,
+    /// environment or working directory; `SandboxUnavailable` in strict mode; `Spawn` when
+    /// the OS refuses.
+    ///
+    /// # Capabilities
+    /// `SPAWN_PROCESS`, plus what the spec grants the child.
+    pub fn spawn_process(&self, caller: Pid, spec: SpawnSpec) -> Result<Spawned> {
+        let capabilities = self.require(caller, CapabilityKind::SpawnProcess, "-")?;
+        if spec.network && !capabilities.allows(CapabilityKind::NetworkAccess, None) {
+            return Err(denied(caller, CapabilityKind::NetworkAccess, "-"));
+        }
+        for (paths, kind) in [(&spec.allowed_read, CapabilityKind::ReadFile), (&spec.allowed_write, CapabilityKind::WriteFile)] {
+            for path in paths {
+                let text = path.display().to_string();
+                if !capabilities.allows(kind, Some(&VfsPath::new(&text))) {
+                    return Err(denied(caller, kind, &text));
+                }
+            }
+        }
+        let program = validate::resolve_program(&spec.program)?;
+        validate::check_args_and_env(&spec)?;
+        let cwd = validate::working_directory(&spec)?;
+        let prepared = sandbox::prepare(&spec)?;
+        let report = prepared.report.clone();
+        let launch = Launch {
+            program: &program,
+            args: &spec.args,
+            env: &spec.env,
+            cwd: &cwd,
+            output_limit: spec.limits.output_bytes,
+            wall_timeout: spec.limits.wall_timeout,
+            stream_output: spec.stream_output,
+        };
+        let child = Arc::new(ChildProcess::spawn(launch, prepared.setup, prepared.cgroup, prepared.report)?);
+        let name = if spec.name.is_empty() {
+            program.file_name().map_or_else(|| spec.program.clone(), |n| n.to_string_lossy().into_owned())
+        } else {
+            spec.name.clone()
+        };
+        let pid = self.create_process(&name, CapabilitySet::new());
+        let mut record = Record::new(&name, spec.priority);
+        record.child = Some(Arc::clone(&child));
+        self.runtime().records.lock().insert(pid, record);
+        self.runtime().scheduler.lock().add(pid, spec.priority);
+        Ok(Spawned {
+            pid,
+            os_pid: child.os_pid(),
+            report,
+            child,
+        })
+    }
+
+    /// The running child of `target`, to wait on, stream or inspect.
+    ///
+    /// # Errors
+    /// `NoSuchProcess`, `NoOsProcess`, or `PermissionDenied` without `SYSTEM_INFO`.
+    pub fn process_handle(&self, caller: Pid, target: Pid) -> Result<Arc<ChildProcess>> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        self.child_of(target)
+    }
+
+    /// Kills `target`: its whole OS process group (SIGKILL, then reaped), its scheduler entry
+    /// and its memory. The PID stays listed as `Terminated` until [`Kernel::reap_process`].
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `KILL_PROCESS`; `NoSuchProcess`.
+    pub fn kill_process(&self, caller: Pid, target: Pid) -> Result<Option<ExitInfo>> {
+        self.require(caller, CapabilityKind::KillProcess, "-")?;
+        Ok(self.terminate(target, true)?)
+    }
+
+    /// Waits for `target`'s OS child to exit. With `timeout`, the whole process group is
+    /// killed when it runs out and the result says `timed_out`.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SPAWN_PROCESS`; `NoSuchProcess`; `NoOsProcess`.
+    pub fn wait_process(&self, caller: Pid, target: Pid, timeout: Option<Duration>) -> Result<ExitInfo> {
+        self.require(caller, CapabilityKind::SpawnProcess, "-")?;
+        let child = self.child_of(target)?;
+        let info = child.wait(timeout);
+        self.finish(target, &info);
+        Ok(info)
+    }
+
+    /// The reference's `ProcessInfo` of `target`.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`; `NoSuchProcess`.
+    pub fn get_process_info(&self, caller: Pid, target: Pid) -> Result<ProcessInfo> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        self.info_of(target)
+    }
+
+    /// Every process the runtime knows, by PID.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`.
+    pub fn get_process_list(&self, caller: Pid) -> Result<Vec<ProcessInfo>> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        let mut pids: Vec<Pid> = self.runtime().records.lock().keys().copied().collect();
+        pids.sort();
+        Ok(pids.into_iter().filter_map(|pid| self.info_of(pid).ok()).collect())
+    }
+
+    /// Sets `target`'s priority: in the scheduler, and on its OS child (nice value of the
+    /// whole group and cgroup CPU weight).
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SPAWN_PROCESS`; `NoSuchProcess`; `Signal` when the OS
+    /// refuses the renice.
+    pub fn set_process_priority(&self, caller: Pid, target: Pid, priority: u8) -> Result<()> {
+        self.require(caller, CapabilityKind::SpawnProcess, "-")?;
+        let child = {
+            let mut records = self.runtime().records.lock();
+            let record = records.get_mut(&target).ok_or(Error::NoSuchProcess(target))?;
+            record.priority = priority;
+            record.child.clone()
+        };
+        self.runtime().scheduler.lock().set_priority(target, priority);
+        if let Some(child) = child {
+            child
+                .set_priority(sandbox::nice_for(priority), sandbox::cpu_weight_for(priority))
+                .map_err(|reason| Error::Signal { pid: target, signal: 0, reason })?;
+        }
+        Ok(())
+    }
+
+    /// `target`'s state.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`; `NoSuchProcess`.
+    pub fn get_process_state(&self, caller: Pid, target: Pid) -> Result<ProcessState> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        Ok(self.info_of(target)?.state)
+    }
+
+    /// `target`'s scheduling and memory figures.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`; `NoSuchProcess`.
+    pub fn get_process_stats(&self, caller: Pid, target: Pid) -> Result<ProcessStats> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        let info = self.info_of(target)?;
+        let scheduled = self.runtime().scheduler.lock().process(target);
+        let memory = self.process_memory(target);
+        Ok(ProcessStats {
+            pid: target,
+            priority: info.priority,
+            cpu_time_micros: scheduled.map_or(0, |s| s.cpu_time_micros),
+            vruntime: scheduled.map_or(0, |s| s.vruntime),
+            is_current: scheduled.is_some_and(|s| s.is_current),
+            memory_bytes: memory.allocated_bytes + memory.os_resident_bytes,
+        })
+    }
+
+    /// Sends `signal` (a Linux signal number) to `target`. With an OS child the signal goes
+    /// to its whole process group. A kernel-only process is terminated by SIGKILL, SIGTERM,
+    /// SIGINT and SIGHUP, stopped by SIGSTOP/SIGTSTP and continued by SIGCONT.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `KILL_PROCESS`; `NoSuchProcess`; `Signal` for an invalid
+    /// signal or a child that already exited.
+    pub fn send_signal(&self, caller: Pid, target: Pid, signal: i32) -> Result<()> {
+        self.require(caller, CapabilityKind::KillProcess, "-")?;
+        let child = {
+            let mut records = self.runtime().records.lock();
+            let record = records.get_mut(&target).ok_or(Error::NoSuchProcess(target))?;
+            if record.terminated {
+                return Err(Error::Signal { pid: target, signal, reason: "already terminated".into() });
+            }
+            if matches!(signal, libc::SIGSTOP | libc::SIGTSTP) {
+                record.stopped = true;
+            } else if signal == libc::SIGCONT {
+                record.stopped = false;
+            }
+            record.child.clone()
+        };
+        match child {
+            Some(child) => child.signal(signal).map_err(|reason| Error::Signal { pid: target, signal, reason }),
+            None => {
+                if nix::sys::signal::Signal::try_from(signal).is_err() {
+                    return Err(Error::Signal { pid: target, signal, reason: "invalid signal".into() });
+                }
+                if matches!(signal, libc::SIGKILL | libc::SIGTERM | libc::SIGINT | libc::SIGHUP) {
+                    self.terminate(target, true)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Forgets a process: kills it if still running, and drops its record, scheduler entry,
+    /// memory and kernel PID.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `KILL_PROCESS`; `NoSuchProcess`.
+    pub fn reap_process(&self, caller: Pid, target: Pid) -> Result<()> {
+        self.require(caller, CapabilityKind::KillProcess, "-")?;
+        self.terminate(target, true)?;
+        self.runtime().records.lock().remove(&target);
+        self.exit(target)
+    }
+
+    /// The next PID to run (see [`Scheduler::schedule`](crate::Scheduler::schedule)).
+    ///
+    /// # Errors
+    /// `NoSuchProcess` for an unknown caller.
+    pub fn schedule_next(&self, caller: Pid) -> Result<Option<Pid>> {
+        self.require_known(caller)?;
+        Ok(self.runtime().scheduler.lock().schedule())
+    }
+
+    /// The current PID yields; returns the PID dispatched next.
+    ///
+    /// # Errors
+    /// `NoSuchProcess` for an unknown caller.
+    pub fn yield_process(&self, caller: Pid) -> Result<Option<Pid>> {
+        self.require_known(caller)?;
+        Ok(self.runtime().scheduler.lock().yield_current())
+    }
+
+    /// The scheduler's current PID.
+    ///
+    /// # Errors
+    /// `NoSuchProcess` for an unknown caller.
+    pub fn get_current_scheduled(&self, caller: Pid) -> Result<Option<Pid>> {
+        self.require_known(caller)?;
+        Ok(self.runtime().scheduler.lock().current())
+    }
+
+    /// The scheduler's counters and settings.
+    ///
+    /// # Errors
+    /// `NoSuchProcess` for an unknown caller.
+    pub fn get_scheduler_stats(&self, caller: Pid) -> Result<SchedulerStats> {
+        self.require_known(caller)?;
+        Ok(self.runtime().scheduler.lock().stats())
+    }
+
+    /// Switches the scheduling policy at run time; queued PIDs are kept.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SPAWN_PROCESS`.
+    pub fn set_scheduling_policy(&self, caller: Pid, policy: SchedulingPolicy) -> Result<()> {
+        self.require(caller, CapabilityKind::SpawnProcess, "-")?;
+        self.runtime().scheduler.lock().set_policy(policy);
+        Ok(())
+    }
+
+    /// Kernel-wide memory figures, with every child's resident memory refreshed.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`.
+    pub fn get_memory_stats(&self, caller: Pid) -> Result<MemoryStats> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        self.refresh_resident();
+        Ok(self.runtime().memory.lock().stats())
+    }
+
+    /// `target`'s memory figures.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`; `NoSuchProcess`.
+    pub fn get_process_memory_stats(&self, caller: Pid, target: Pid) -> Result<ProcessMemoryStats> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        self.info_of(target)?;
+        Ok(self.process_memory(target))
+    }
+
+    /// Reclaims the accounting of terminated processes (only `target`, when given);
+    /// returns the bytes freed.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`.
+    pub fn trigger_gc(&self, caller: Pid, target: Option<Pid>) -> Result<u64> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        let dead: Vec<Pid> = {
+            let records = self.runtime().records.lock();
+            let tracked = self.runtime().memory.lock().tracked();
+            tracked
+                .into_iter()
+                .filter(|pid| target.is_none_or(|t| t == *pid))
+                .filter(|pid| records.get(pid).is_none_or(|r| r.terminated || r.child.as_ref().is_some_and(|c| c.has_exited())))
+                .collect()
+        };
+        let mut memory = self.runtime().memory.lock();
+        Ok(dead.into_iter().map(|pid| memory.free_process(pid)).sum())
+    }
+
+    /// Charges `bytes` of kernel memory to `pid` (for IPC and filesystem code), then applies
+    /// the OOM policy: at critical pressure the largest process is killed and reported.
+    pub fn memory_charge(&self, pid: Pid, kind: MemoryKind, bytes: u64) -> Option<OomEvent> {
+        self.runtime().memory.lock().charge(pid, kind, bytes);
+        self.enforce_memory_pressure()
+    }
+
+    /// Releases `bytes` of kernel memory charged to `pid`; returns what was released.
+    pub fn memory_release(&self, pid: Pid, kind: MemoryKind, bytes: u64) -> u64 {
+        self.runtime().memory.lock().release(pid, kind, bytes)
+    }
+
+    /// Sets the memory budget and OOM policy.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SYSTEM_INFO`.
+    pub fn configure_memory(&self, caller: Pid, config: MemoryConfig) -> Result<()> {
+        self.require(caller, CapabilityKind::SystemInfo, "-")?;
+        self.runtime().memory.lock().set_config(config);
+        Ok(())
+    }
+
+    /// Refreshes every child's resident memory and applies the OOM policy.
+    pub fn enforce_memory_pressure(&self) -> Option<OomEvent> {
+        self.refresh_resident();
+        let event = self.runtime().memory.lock().choose_oom_victim()?;
+        let _ = self.terminate(event.pid, true);
+        Some(event)
+    }
+
+    fn require(&self, caller: Pid, kind: CapabilityKind, what: &str) -> Result<CapabilitySet> {
+        let capabilities = self.capabilities_of(caller)?;
+        if capabilities.allows(kind, None) {
+            Ok(capabilities)
+        } else {
+            Err(denied(caller, kind, what))
+        }
+    }
+
+    fn require_known(&self, caller: Pid) -> Result<()> {
+        self.capabilities_of(caller).map(drop)
+    }
+
+    fn child_of(&self, target: Pid) -> Result<Arc<ChildProcess>> {
+        let records = self.runtime().records.lock();
+        let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
+        record.child.clone().ok_or(Error::NoOsProcess(target))
+    }
+
+    fn info_of(&self, target: Pid) -> Result<ProcessInfo> {
+        let current = self.runtime().scheduler.lock().current();
+        let records = self.runtime().records.lock();
+        let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
+        let child_running = record.child.as_ref().is_some_and(|c| !c.has_exited());
+        let state = if record.terminated || record.child.as_ref().is_some_and(|c| c.has_exited()) {
+            ProcessState::Terminated
+        } else if record.stopped {
+            ProcessState::Waiting
+        } else if current == Some(target) || child_running {
+            ProcessState::Running
+        } else {
+            ProcessState::Ready
+        };
+        Ok(ProcessInfo {
+            pid: target,
+            name: record.name.clone(),
+            state,
+            priority: record.priority,
+            os_pid: record.child.as_ref().map(|c| c.os_pid()),
+        })
+    }
+
+    fn process_memory(&self, target: Pid) -> ProcessMemoryStats {
+        if let Ok(child) = self.child_of(target) {
+            let bytes = child.memory_usage();
+            self.runtime().memory.lock().set_os_resident(target, bytes);
+        }
+        self.runtime().memory.lock().process_stats(target)
+    }
+
+    fn refresh_resident(&self) {
+        let children: Vec<(Pid, Arc<ChildProcess>)> = self
+            .runtime()
+            .records
+            .lock()
+            .iter()
+            .filter(|(_, r)| !r.terminated)
+            .filter_map(|(pid, r)| r.child.clone().map(|c| (*pid, c)))
+            .collect();
+        for (pid, child) in children {
+            let bytes = child.memory_usage();
+            self.runtime().memory.lock().set_os_resident(pid, bytes);
+        }
+    }
+
+    /// Kills (when `kill`) and retires `target`: scheduler entry and memory freed, state
+    /// `Terminated`.
+    fn terminate(&self, target: Pid, kill: bool) -> Result<Option<ExitInfo>> {
+        let child = {
+            let records = self.runtime().records.lock();
+            let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
+            record.child.clone()
+        };
+        let info = match (child, kill) {
+            (Some(child), true) => Some(child.kill()),
+            (Some(child), false) => child.try_exit_info(),
+            (None, _) => None,
+        };
+        if let Some(record) = self.runtime().records.lock().get_mut(&target) {
+            record.terminated = true;
+            if record.exit.is_none() {
+                record.exit.clone_from(&info);
+            }
+        }
+        self.runtime().scheduler.lock().remove(target);
+        self.runtime().memory.lock().free_process(target);
+        Ok(info)
+    }
+
+    fn finish(&self, target: Pid, info: &ExitInfo) {
+        if let Some(record) = self.runtime().records.lock().get_mut(&target) {
+            record.terminated = true;
+            record.exit = Some(info.clone());
+        }
+        self.runtime().scheduler.lock().remove(target);
+        self.runtime().memory.lock().free_process(target);
+    }
+}
+
+fn denied(pid: Pid, capability: CapabilityKind, path: &str) -> Error {
+    Error::PermissionDenied {
+        pid,
+        capability,
+        path: path.to_owned(),
+    }
+}
