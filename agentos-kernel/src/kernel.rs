@@ -174,7 +174,12 @@ mod tests {
         let kernel = Kernel::new();
         let pid = kernel.create_process("app", CapabilitySet::new());
         let err = kernel
-            .syscall(pid, Syscall::ReadFile { path: "/tmp/../tmp/a".into() })
+            .syscall(
+                pid,
+                Syscall::ReadFile {
+                    path: "/tmp/../tmp/a".into(),
+                },
+            )
             .unwrap_err();
         assert_eq!(
             err,
@@ -184,7 +189,10 @@ mod tests {
                 path: "/tmp/a".into()
             }
         );
-        assert_eq!(err.to_string(), format!("pid {pid}: capability READ_FILE not held for /tmp/a"));
+        assert_eq!(
+            err.to_string(),
+            format!("pid {pid}: capability READ_FILE not held for /tmp/a")
+        );
     }
 
     #[test]
@@ -196,13 +204,34 @@ mod tests {
             .grant(Capability::ListDirectory(Some("/tmp".into())));
         let pid = kernel.create_process("app", caps);
         kernel
-            .syscall(pid, Syscall::WriteFile { path: "/tmp/a".into(), data: b"1".to_vec() })
+            .syscall(
+                pid,
+                Syscall::WriteFile {
+                    path: "/tmp/a".into(),
+                    data: b"1".to_vec(),
+                },
+            )
             .unwrap();
         assert_eq!(
-            kernel.syscall(pid, Syscall::ListDirectory { path: "/tmp".into() }).unwrap(),
-            SyscallOutput::Entries(vec![DirEntry { name: "a".into(), is_dir: false }])
+            kernel
+                .syscall(
+                    pid,
+                    Syscall::ListDirectory {
+                        path: "/tmp".into()
+                    }
+                )
+                .unwrap(),
+            SyscallOutput::Entries(vec![DirEntry {
+                name: "a".into(),
+                is_dir: false
+            }])
         );
-        let escape = kernel.syscall(pid, Syscall::ReadFile { path: "/tmp/../etc/passwd".into() });
+        let escape = kernel.syscall(
+            pid,
+            Syscall::ReadFile {
+                path: "/tmp/../etc/passwd".into(),
+            },
+        );
         assert!(matches!(escape, Err(Error::PermissionDenied { .. })));
     }
 
@@ -212,7 +241,12 @@ mod tests {
         let pid = kernel.create_process("app", CapabilitySet::all());
         kernel.exit(pid).unwrap();
         assert_eq!(
-            kernel.syscall(pid, Syscall::ReadFile { path: "/tmp/a".into() }),
+            kernel.syscall(
+                pid,
+                Syscall::ReadFile {
+                    path: "/tmp/a".into()
+                }
+            ),
             Err(Error::NoSuchProcess(pid))
         );
         assert_eq!(kernel.exit(pid), Err(Error::NoSuchProcess(pid)));

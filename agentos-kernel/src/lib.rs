@@ -38,10 +38,14 @@ pub use crate::{
     vfs::{FileSystem, MemFs},
 };
 pub use crate::{
-    memory::{MemoryConfig, MemoryKind, MemoryManager, MemoryStats, OomEvent, PressureLevel, ProcessMemoryStats},
+    memory::{
+        MemoryConfig, MemoryKind, MemoryManager, MemoryStats, OomEvent, PressureLevel,
+        ProcessMemoryStats,
+    },
     process::{
-        ChildProcess, DEFAULT_OUTPUT_LIMIT, DENIED_SYSCALLS, ExitInfo, FORBIDDEN_PROGRAM_CHARS, Layer, LayerReport, LayerStatus, Limits,
-        OutputChunk, OutputStream, PROGRAM_SEARCH_PATH, ProcessInfo, ProcessState, ProcessStats, SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS,
+        ChildProcess, DEFAULT_OUTPUT_LIMIT, DENIED_SYSCALLS, ExitInfo, FORBIDDEN_PROGRAM_CHARS,
+        Layer, LayerReport, LayerStatus, Limits, OutputChunk, OutputStream, PROGRAM_SEARCH_PATH,
+        ProcessInfo, ProcessState, ProcessStats, SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS,
         SandboxLayers, SandboxPreset, SandboxReport, SpawnSpec, Spawned, resolve_program,
     },
     sched::{DEFAULT_QUANTUM, ScheduledProcess, Scheduler, SchedulerStats, SchedulingPolicy},

@@ -173,7 +173,14 @@ mod tests {
         let fs = MemFs::with_capacity(8);
         fs.write(&"/a".into(), b"12345678").unwrap();
         let err = fs.write(&"/b".into(), b"x").unwrap_err();
-        assert!(matches!(err, Error::OutOfSpace { needed: 1, available: 0, .. }));
+        assert!(matches!(
+            err,
+            Error::OutOfSpace {
+                needed: 1,
+                available: 0,
+                ..
+            }
+        ));
         fs.write(&"/a".into(), b"1234").unwrap();
         fs.write(&"/b".into(), b"5678").unwrap();
         assert_eq!(fs.used(), 8);
@@ -191,6 +198,9 @@ mod tests {
             fs.write(&"/d".into(), b"x"),
             Err(Error::IsADirectory("/d".into()))
         );
-        assert_eq!(fs.read(&"/nope".into()), Err(Error::NotFound("/nope".into())));
+        assert_eq!(
+            fs.read(&"/nope".into()),
+            Err(Error::NotFound("/nope".into()))
+        );
     }
 }

@@ -15,15 +15,25 @@ fn kernel() -> (Kernel, agentos_kernel::Pid) {
 fn standard_spawn_runs_echo_and_enforces_every_layer_here() {
     let (kernel, root) = kernel();
     let spawned = kernel
-        .spawn_process(root, SandboxPreset::Standard.spec("/bin/echo", ["hello", "$HOME; `x`"]))
+        .spawn_process(
+            root,
+            SandboxPreset::Standard.spec("/bin/echo", ["hello", "$HOME; `x`"]),
+        )
         .unwrap();
     let info = kernel.wait_process(root, spawned.pid, None).unwrap();
     assert_eq!(info.code, Some(0), "{info:?}\n{}", spawned.report);
     assert_eq!(info.stdout, b"hello $HOME; `x`\n");
     for layer in Layer::ALL {
-        assert!(spawned.report.is_enforced(layer), "{layer:?} not enforced:\n{}", spawned.report);
+        assert!(
+            spawned.report.is_enforced(layer),
+            "{layer:?} not enforced:\n{}",
+            spawned.report
+        );
     }
-    assert_eq!(kernel.get_process_state(root, spawned.pid).unwrap(), ProcessState::Terminated);
+    assert_eq!(
+        kernel.get_process_state(root, spawned.pid).unwrap(),
+        ProcessState::Terminated
+    );
 }
 
 #[test]
@@ -53,7 +63,9 @@ fn wait_timeout_kills_the_whole_group() {
     let (kernel, root) = kernel();
     let spec = SandboxPreset::Standard.spec("/bin/sh", ["-c", "sleep 30 & sleep 30"]);
     let spawned = kernel.spawn_process(root, spec).unwrap();
-    let info = kernel.wait_process(root, spawned.pid, Some(Duration::from_millis(200))).unwrap();
+    let info = kernel
+        .wait_process(root, spawned.pid, Some(Duration::from_millis(200)))
+        .unwrap();
     assert!(info.timed_out);
     assert_eq!(info.signal, Some(libc::SIGKILL));
     assert!(info.duration < Duration::from_secs(5));
@@ -62,8 +74,12 @@ fn wait_timeout_kills_the_whole_group() {
 #[test]
 fn send_signal_terminates_with_that_signal() {
     let (kernel, root) = kernel();
-    let spawned = kernel.spawn_process(root, SandboxPreset::Standard.spec("/bin/sleep", ["30"])).unwrap();
-    kernel.send_signal(root, spawned.pid, libc::SIGTERM).unwrap();
+    let spawned = kernel
+        .spawn_process(root, SandboxPreset::Standard.spec("/bin/sleep", ["30"]))
+        .unwrap();
+    kernel
+        .send_signal(root, spawned.pid, libc::SIGTERM)
+        .unwrap();
     let info = kernel.wait_process(root, spawned.pid, None).unwrap();
     assert_eq!(info.signal, Some(libc::SIGTERM), "{info:?}");
 }

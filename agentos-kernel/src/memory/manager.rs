@@ -189,7 +189,11 @@ impl MemoryManager {
             .filter(|(_, bytes)| *bytes > 0)
             .max_by_key(|(pid, bytes)| (*bytes, *pid))?;
         self.oom_kills += 1;
-        Some(OomEvent { pid, bytes, used_before })
+        Some(OomEvent {
+            pid,
+            bytes,
+            used_before,
+        })
     }
 
     /// Kernel-wide figures.
@@ -200,7 +204,11 @@ impl MemoryManager {
             total_memory: total,
             used_memory: used,
             available_memory: total.saturating_sub(used),
-            usage_percentage: if total == 0 { 100.0 } else { used as f64 * 100.0 / total as f64 },
+            usage_percentage: if total == 0 {
+                100.0
+            } else {
+                used as f64 * 100.0 / total as f64
+            },
             pressure: self.pressure(),
             tracked_processes: self.per_pid.len(),
             oom_kills: self.oom_kills,
@@ -210,7 +218,12 @@ impl MemoryManager {
     /// One PID's figures (zeros when nothing is held for it).
     pub fn process_stats(&self, pid: Pid) -> ProcessMemoryStats {
         let entry = self.per_pid.get(&pid).cloned().unwrap_or_default();
-        let mut by_kind: Vec<(MemoryKind, u64)> = entry.by_kind.iter().map(|(k, v)| (*k, *v)).filter(|(_, v)| *v > 0).collect();
+        let mut by_kind: Vec<(MemoryKind, u64)> = entry
+            .by_kind
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .filter(|(_, v)| *v > 0)
+            .collect();
         by_kind.sort();
         ProcessMemoryStats {
             pid,
@@ -234,7 +247,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn manager(total: u64) -> MemoryManager {
-        MemoryManager::new(MemoryConfig { total_bytes: total, oom_kill: true })
+        MemoryManager::new(MemoryConfig {
+            total_bytes: total,
+            oom_kill: true,
+        })
     }
 
     #[test]
@@ -266,13 +282,23 @@ mod tests {
         m.set_os_resident(Pid(3), 60);
         assert_eq!(m.pressure(), PressureLevel::Critical);
         let event = m.choose_oom_victim().unwrap();
-        assert_eq!(event, OomEvent { pid: Pid(2), bytes: 600, used_before: 960 });
+        assert_eq!(
+            event,
+            OomEvent {
+                pid: Pid(2),
+                bytes: 600,
+                used_before: 960
+            }
+        );
         assert_eq!(m.stats().oom_kills, 1);
     }
 
     #[test]
     fn oom_policy_can_be_turned_off() {
-        let mut m = MemoryManager::new(MemoryConfig { total_bytes: 10, oom_kill: false });
+        let mut m = MemoryManager::new(MemoryConfig {
+            total_bytes: 10,
+            oom_kill: false,
+        });
         m.charge(Pid(1), MemoryKind::Other, 10);
         assert_eq!(m.choose_oom_victim(), None);
         assert_eq!(m.stats().available_memory, 0);

@@ -59,6 +59,9 @@ mod tests {
         assert_eq!(PressureLevel::of(800, 1000), PressureLevel::High);
         assert_eq!(PressureLevel::of(949, 1000), PressureLevel::High);
         assert_eq!(PressureLevel::of(950, 1000), PressureLevel::Critical);
-        assert_eq!(PressureLevel::of(u64::MAX, u64::MAX), PressureLevel::Critical);
+        assert_eq!(
+            PressureLevel::of(u64::MAX, u64::MAX),
+            PressureLevel::Critical
+        );
     }
 }

@@ -32,7 +32,9 @@ pub(crate) enum CgroupHost {
     /// A unified hierarchy that has every controller we need.
     V2 { root: PathBuf },
     /// Legacy hierarchies, one folder per controller (memory, pids, cpu), when present.
-    V1 { mounts: Vec<(&'static str, PathBuf)> },
+    V1 {
+        mounts: Vec<(&'static str, PathBuf)>,
+    },
     /// No usable controller; the reason says why.
     Unavailable { reason: String },
 }
@@ -52,7 +54,10 @@ impl CgroupHost {
 
     /// Picks v2 when its root offers memory, pids and cpu, else v1 per controller.
     /// `controllers_of` reads `cgroup.controllers` of a v2 mount.
-    pub(crate) fn from_mountinfo(text: &str, controllers_of: impl Fn(&Path) -> Option<String>) -> CgroupHost {
+    pub(crate) fn from_mountinfo(
+        text: &str,
+        controllers_of: impl Fn(&Path) -> Option<String>,
+    ) -> CgroupHost {
         let mut v1 = Vec::new();
         let mut v2_roots = Vec::new();
         for line in text.lines() {
@@ -101,7 +106,11 @@ impl CgroupHost {
     /// The path and OS error of the first write that failed (after removing what was made).
     pub(crate) fn create(&self, limits: &CgroupLimits) -> Result<Cgroup, String> {
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        let name = format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
         let cgroup = match self {
             CgroupHost::V2 { root } => {
                 let parent = root.join(PARENT);
@@ -165,7 +174,11 @@ impl Cgroup {
     fn write_limits(&self, limits: &CgroupLimits) -> Result<(), String> {
         let v2 = self.version == 2;
         if let (Some(bytes), Some(dir)) = (limits.memory_bytes, self.dir("memory")) {
-            let file = if v2 { "memory.max" } else { "memory.limit_in_bytes" };
+            let file = if v2 {
+                "memory.max"
+            } else {
+                "memory.limit_in_bytes"
+            };
             write(&dir.join(file), &bytes.to_string())?;
             // No swap beyond the limit: v2 caps swap at 0, v1 caps memory+swap at the limit.
             if v2 && dir.join("memory.swap.max").exists() {
@@ -202,7 +215,10 @@ impl Cgroup {
         if self.version == 2 {
             write(&dir.join("cpu.weight"), &weight.to_string())
         } else {
-            write(&dir.join("cpu.shares"), &(u64::from(weight) * 1024 / 100).max(2).to_string())
+            write(
+                &dir.join("cpu.shares"),
+                &(u64::from(weight) * 1024 / 100).max(2).to_string(),
+            )
         }
     }
 
@@ -226,7 +242,11 @@ impl Cgroup {
         let Some(dir) = self.dir("memory") else {
             return false;
         };
-        let file = if self.version == 2 { "memory.events" } else { "memory.oom_control" };
+        let file = if self.version == 2 {
+            "memory.events"
+        } else {
+            "memory.oom_control"
+        };
         fs::read_to_string(dir.join(file))
             .map(|text| counter(&text, "oom_kill") > 0)
             .unwrap_or(false)
@@ -235,7 +255,11 @@ impl Cgroup {
     /// Bytes of memory charged to the cgroup now.
     pub(crate) fn memory_usage(&self) -> Option<u64> {
         let dir = self.dir("memory")?;
-        let file = if self.version == 2 { "memory.current" } else { "memory.usage_in_bytes" };
+        let file = if self.version == 2 {
+            "memory.current"
+        } else {
+            "memory.usage_in_bytes"
+        };
         fs::read_to_string(dir.join(file)).ok()?.trim().parse().ok()
     }
 
@@ -318,7 +342,12 @@ mod tests {
     fn unified_host_with_controllers_uses_v2() {
         let text = "25 1 0:22 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n";
         let host = CgroupHost::from_mountinfo(text, |_| Some("cpuset cpu io memory pids".into()));
-        assert_eq!(host, CgroupHost::V2 { root: "/sys/fs/cgroup".into() });
+        assert_eq!(
+            host,
+            CgroupHost::V2 {
+                root: "/sys/fs/cgroup".into()
+            }
+        );
         let none = CgroupHost::from_mountinfo("", |_| None);
         assert!(matches!(none, CgroupHost::Unavailable { .. }));
     }
@@ -326,7 +355,9 @@ mod tests {
     #[test]
     fn v2_writes_limits_into_a_fake_cgroupfs() {
         let root = tempfile::tempdir().unwrap();
-        let host = CgroupHost::V2 { root: root.path().to_path_buf() };
+        let host = CgroupHost::V2 {
+            root: root.path().to_path_buf(),
+        };
         let limits = CgroupLimits {
             memory_bytes: Some(64 << 20),
             pids: Some(16),
@@ -345,7 +376,11 @@ mod tests {
             fs::read_to_string(root.path().join("agentos/cgroup.subtree_control")).unwrap(),
             "+memory +pids +cpu"
         );
-        fs::write(dir.join("memory.events"), "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n").unwrap();
+        fs::write(
+            dir.join("memory.events"),
+            "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n",
+        )
+        .unwrap();
         assert!(cgroup.oom_killed());
         fs::write(dir.join("memory.current"), "4096\n").unwrap();
         assert_eq!(cgroup.memory_usage(), Some(4096));
@@ -357,7 +392,10 @@ mod tests {
 
     #[test]
     fn v1_counter_parsing() {
-        assert_eq!(counter("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", "oom_kill"), 2);
+        assert_eq!(
+            counter("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", "oom_kill"),
+            2
+        );
         assert_eq!(counter("oom_kill_disable 0\n", "oom_kill"), 0);
     }
 }

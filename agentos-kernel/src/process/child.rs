@@ -124,7 +124,12 @@ pub(crate) struct Launch<'a> {
 
 impl ChildProcess {
     /// Execs `launch.program` with the prepared sandbox.
-    pub(crate) fn spawn(launch: Launch<'_>, setup: ChildSetup, cgroup: Option<Cgroup>, report: SandboxReport) -> Result<ChildProcess, Error> {
+    pub(crate) fn spawn(
+        launch: Launch<'_>,
+        setup: ChildSetup,
+        cgroup: Option<Cgroup>,
+        report: SandboxReport,
+    ) -> Result<ChildProcess, Error> {
         let mut command = Command::new(launch.program);
         command
             .args(launch.args)
@@ -225,7 +230,12 @@ impl ChildProcess {
         if let Some(timeout) = timeout {
             let deadline = Instant::now() + timeout;
             while !state.reaped {
-                if self.shared.changed.wait_until(&mut state, deadline).timed_out() {
+                if self
+                    .shared
+                    .changed
+                    .wait_until(&mut state, deadline)
+                    .timed_out()
+                {
                     if !state.reaped {
                         state.timed_out = true;
                         let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
@@ -239,7 +249,12 @@ impl ChildProcess {
         }
         let drain_deadline = Instant::now() + OUTPUT_DRAIN;
         while state.readers_open > 0 {
-            if self.shared.changed.wait_until(&mut state, drain_deadline).timed_out() {
+            if self
+                .shared
+                .changed
+                .wait_until(&mut state, drain_deadline)
+                .timed_out()
+            {
                 break;
             }
         }
@@ -248,14 +263,17 @@ impl ChildProcess {
 
     /// Kills the whole process group with SIGKILL and waits until it is reaped.
     pub fn kill(&self) -> ExitInfo {
-        {
-            let mut state = self.shared.state.lock();
-            if !state.reaped {
-                state.killed = true;
-                let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
-            }
-        }
+        self.kill_group();
         self.wait(None)
+    }
+
+    /// Sends SIGKILL to the whole process group without waiting (the waiter thread reaps).
+    pub(crate) fn kill_group(&self) {
+        let mut state = self.shared.state.lock();
+        if !state.reaped {
+            state.killed = true;
+            let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
+        }
     }
 
     /// Sends `signal` to the child's process group.
@@ -305,11 +323,7 @@ impl ChildProcess {
 
 impl Drop for ChildProcess {
     fn drop(&mut self) {
-        let mut state = self.shared.state.lock();
-        if !state.reaped {
-            state.killed = true;
-            let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
-        }
+        self.kill_group();
     }
 }
 
@@ -332,7 +346,12 @@ fn exit_info(state: &State) -> ExitInfo {
     }
 }
 
-fn spawn_reader(shared: &Arc<Shared>, pipe: Option<impl Read + Send + 'static>, stream: OutputStream, mut sender: Option<SyncSender<OutputChunk>>) {
+fn spawn_reader(
+    shared: &Arc<Shared>,
+    pipe: Option<impl Read + Send + 'static>,
+    stream: OutputStream,
+    mut sender: Option<SyncSender<OutputChunk>>,
+) {
     let fallback = Arc::clone(shared);
     let shared = Arc::clone(shared);
     let body = move || {
@@ -350,7 +369,10 @@ fn spawn_reader(shared: &Arc<Shared>, pipe: Option<impl Read + Send + 'static>, 
                             }
                         }
                         if let Some(channel) = &sender {
-                            let chunk = OutputChunk { stream, data: buffer[..n].to_vec() };
+                            let chunk = OutputChunk {
+                                stream,
+                                data: buffer[..n].to_vec(),
+                            };
                             if channel.send(chunk).is_err() {
                                 sender = None;
                             }
@@ -365,7 +387,11 @@ fn spawn_reader(shared: &Arc<Shared>, pipe: Option<impl Read + Send + 'static>, 
         state.readers_open -= 1;
         shared.changed.notify_all();
     };
-    if thread::Builder::new().name("agentos-child-output".into()).spawn(body).is_err() {
+    if thread::Builder::new()
+        .name("agentos-child-output".into())
+        .spawn(body)
+        .is_err()
+    {
         // No reader: the pipe closes with the failed closure; count the reader as finished.
         let mut state = fallback.state.lock();
         state.readers_open -= 1;
@@ -379,12 +405,9 @@ fn spawn_waiter(shared: &Arc<Shared>, os_pid: u32) {
     let pid = OsPid::from_raw(os_pid as i32);
     let body = move || {
         // Wait without reaping, so the pid (and group id) cannot be reused while we clean up.
-        loop {
-            match waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT) {
-                Err(nix::errno::Errno::EINTR) => continue,
-                _ => break,
-            }
-        }
+        while let Err(nix::errno::Errno::EINTR) =
+            waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT)
+        {}
         let mut state = shared.state.lock();
         // Nothing the child started may outlive it.
         let _ = killpg(pid, Signal::SIGKILL);
@@ -403,7 +426,11 @@ fn spawn_waiter(shared: &Arc<Shared>, os_pid: u32) {
         }
         shared.changed.notify_all();
     };
-    if thread::Builder::new().name("agentos-child-waiter".into()).spawn(body).is_err() {
+    if thread::Builder::new()
+        .name("agentos-child-waiter".into())
+        .spawn(body)
+        .is_err()
+    {
         // No thread for the waiter: end the child now rather than leave a zombie behind.
         let _ = killpg(pid, Signal::SIGKILL);
         let status = waitpid(pid, None).ok();
@@ -434,7 +461,11 @@ fn spawn_watchdog(shared: &Arc<Shared>, os_pid: u32, timeout: Duration) {
             }
         }
     };
-    if thread::Builder::new().name("agentos-child-watchdog".into()).spawn(body).is_err() {
+    if thread::Builder::new()
+        .name("agentos-child-watchdog".into())
+        .spawn(body)
+        .is_err()
+    {
         // Without a watchdog the timeout cannot be kept: end the child now instead.
         let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
     }

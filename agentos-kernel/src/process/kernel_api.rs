@@ -37,9 +37,17 @@ pub struct Spawned {
 impl Kernel {
     /// Registers a kernel-only process (no OS child) with a scheduling `priority`; it is
     /// queued in the scheduler.
-    pub fn create_process_with_priority(&self, name: &str, priority: u8, capabilities: CapabilitySet) -> Pid {
+    pub fn create_process_with_priority(
+        &self,
+        name: &str,
+        priority: u8,
+        capabilities: CapabilitySet,
+    ) -> Pid {
         let pid = self.create_process(name, capabilities);
-        self.runtime().records.lock().insert(pid, Record::new(name, priority));
+        self.runtime()
+            .records
+            .lock()
+            .insert(pid, Record::new(name, priority));
         self.runtime().scheduler.lock().add(pid, priority);
         pid
     }
@@ -61,7 +69,10 @@ impl Kernel {
         if spec.network && !capabilities.allows(CapabilityKind::NetworkAccess, None) {
             return Err(denied(caller, CapabilityKind::NetworkAccess, "-"));
         }
-        for (paths, kind) in [(&spec.allowed_read, CapabilityKind::ReadFile), (&spec.allowed_write, CapabilityKind::WriteFile)] {
+        for (paths, kind) in [
+            (&spec.allowed_read, CapabilityKind::ReadFile),
+            (&spec.allowed_write, CapabilityKind::WriteFile),
+        ] {
             for path in paths {
                 let text = path.display().to_string();
                 if !capabilities.allows(kind, Some(&VfsPath::new(&text))) {
@@ -83,9 +94,17 @@ impl Kernel {
             wall_timeout: spec.limits.wall_timeout,
             stream_output: spec.stream_output,
         };
-        let child = Arc::new(ChildProcess::spawn(launch, prepared.setup, prepared.cgroup, prepared.report)?);
+        let child = Arc::new(ChildProcess::spawn(
+            launch,
+            prepared.setup,
+            prepared.cgroup,
+            prepared.report,
+        )?);
         let name = if spec.name.is_empty() {
-            program.file_name().map_or_else(|| spec.program.clone(), |n| n.to_string_lossy().into_owned())
+            program.file_name().map_or_else(
+                || spec.program.clone(),
+                |n| n.to_string_lossy().into_owned(),
+            )
         } else {
             spec.name.clone()
         };
@@ -118,7 +137,7 @@ impl Kernel {
     /// `PermissionDenied` without `KILL_PROCESS`; `NoSuchProcess`.
     pub fn kill_process(&self, caller: Pid, target: Pid) -> Result<Option<ExitInfo>> {
         self.require(caller, CapabilityKind::KillProcess, "-")?;
-        Ok(self.terminate(target, true)?)
+        self.terminate(target, true)
     }
 
     /// Waits for `target`'s OS child to exit. With `timeout`, the whole process group is
@@ -126,7 +145,12 @@ impl Kernel {
     ///
     /// # Errors
     /// `PermissionDenied` without `SPAWN_PROCESS`; `NoSuchProcess`; `NoOsProcess`.
-    pub fn wait_process(&self, caller: Pid, target: Pid, timeout: Option<Duration>) -> Result<ExitInfo> {
+    pub fn wait_process(
+        &self,
+        caller: Pid,
+        target: Pid,
+        timeout: Option<Duration>,
+    ) -> Result<ExitInfo> {
         self.require(caller, CapabilityKind::SpawnProcess, "-")?;
         let child = self.child_of(target)?;
         let info = child.wait(timeout);
@@ -151,7 +175,10 @@ impl Kernel {
         self.require(caller, CapabilityKind::SystemInfo, "-")?;
         let mut pids: Vec<Pid> = self.runtime().records.lock().keys().copied().collect();
         pids.sort();
-        Ok(pids.into_iter().filter_map(|pid| self.info_of(pid).ok()).collect())
+        Ok(pids
+            .into_iter()
+            .filter_map(|pid| self.info_of(pid).ok())
+            .collect())
     }
 
     /// Sets `target`'s priority: in the scheduler, and on its OS child (nice value of the
@@ -164,15 +191,27 @@ impl Kernel {
         self.require(caller, CapabilityKind::SpawnProcess, "-")?;
         let child = {
             let mut records = self.runtime().records.lock();
-            let record = records.get_mut(&target).ok_or(Error::NoSuchProcess(target))?;
+            let record = records
+                .get_mut(&target)
+                .ok_or(Error::NoSuchProcess(target))?;
             record.priority = priority;
             record.child.clone()
         };
-        self.runtime().scheduler.lock().set_priority(target, priority);
+        self.runtime()
+            .scheduler
+            .lock()
+            .set_priority(target, priority);
         if let Some(child) = child {
             child
-                .set_priority(sandbox::nice_for(priority), sandbox::cpu_weight_for(priority))
-                .map_err(|reason| Error::Signal { pid: target, signal: 0, reason })?;
+                .set_priority(
+                    sandbox::nice_for(priority),
+                    sandbox::cpu_weight_for(priority),
+                )
+                .map_err(|reason| Error::Signal {
+                    pid: target,
+                    signal: 0,
+                    reason,
+                })?;
         }
         Ok(())
     }
@@ -216,9 +255,15 @@ impl Kernel {
         self.require(caller, CapabilityKind::KillProcess, "-")?;
         let child = {
             let mut records = self.runtime().records.lock();
-            let record = records.get_mut(&target).ok_or(Error::NoSuchProcess(target))?;
+            let record = records
+                .get_mut(&target)
+                .ok_or(Error::NoSuchProcess(target))?;
             if record.terminated {
-                return Err(Error::Signal { pid: target, signal, reason: "already terminated".into() });
+                return Err(Error::Signal {
+                    pid: target,
+                    signal,
+                    reason: "already terminated".into(),
+                });
             }
             if matches!(signal, libc::SIGSTOP | libc::SIGTSTP) {
                 record.stopped = true;
@@ -228,12 +273,23 @@ impl Kernel {
             record.child.clone()
         };
         match child {
-            Some(child) => child.signal(signal).map_err(|reason| Error::Signal { pid: target, signal, reason }),
+            Some(child) => child.signal(signal).map_err(|reason| Error::Signal {
+                pid: target,
+                signal,
+                reason,
+            }),
             None => {
                 if nix::sys::signal::Signal::try_from(signal).is_err() {
-                    return Err(Error::Signal { pid: target, signal, reason: "invalid signal".into() });
+                    return Err(Error::Signal {
+                        pid: target,
+                        signal,
+                        reason: "invalid signal".into(),
+                    });
                 }
-                if matches!(signal, libc::SIGKILL | libc::SIGTERM | libc::SIGINT | libc::SIGHUP) {
+                if matches!(
+                    signal,
+                    libc::SIGKILL | libc::SIGTERM | libc::SIGINT | libc::SIGHUP
+                ) {
                     self.terminate(target, true)?;
                 }
                 Ok(())
@@ -332,7 +388,11 @@ impl Kernel {
             tracked
                 .into_iter()
                 .filter(|pid| target.is_none_or(|t| t == *pid))
-                .filter(|pid| records.get(pid).is_none_or(|r| r.terminated || r.child.as_ref().is_some_and(|c| c.has_exited())))
+                .filter(|pid| {
+                    records.get(pid).is_none_or(|r| {
+                        r.terminated || r.child.as_ref().is_some_and(|c| c.has_exited())
+                    })
+                })
                 .collect()
         };
         let mut memory = self.runtime().memory.lock();

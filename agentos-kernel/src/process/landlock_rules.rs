@@ -35,23 +35,35 @@ pub(crate) fn build(spec: &SpawnSpec, version: u32) -> Result<BuiltRuleset, Stri
         }
     }
     let text = |err: landlock::RulesetError| err.to_string();
-    let mut ruleset = Ruleset::default().handle_access(AccessFs::from_all(abi)).map_err(text)?;
+    let mut ruleset = Ruleset::default()
+        .handle_access(AccessFs::from_all(abi))
+        .map_err(text)?;
     if !net_handled.is_empty() {
         ruleset = ruleset.handle_access(net_handled).map_err(text)?;
     }
     let mut created = ruleset
         .create()
         .map_err(text)?
-        .add_rules(path_beneath_rules(&spec.allowed_read, AccessFs::from_read(abi)))
+        .add_rules(path_beneath_rules(
+            &spec.allowed_read,
+            AccessFs::from_read(abi),
+        ))
         .map_err(text)?
-        .add_rules(path_beneath_rules(&spec.allowed_write, AccessFs::from_all(abi)))
+        .add_rules(path_beneath_rules(
+            &spec.allowed_write,
+            AccessFs::from_all(abi),
+        ))
         .map_err(text)?;
     if spec.network {
         for port in &spec.connect_ports {
-            created = created.add_rule(NetPort::new(*port, AccessNet::ConnectTcp)).map_err(text)?;
+            created = created
+                .add_rule(NetPort::new(*port, AccessNet::ConnectTcp))
+                .map_err(text)?;
         }
         for port in &spec.bind_ports {
-            created = created.add_rule(NetPort::new(*port, AccessNet::BindTcp)).map_err(text)?;
+            created = created
+                .add_rule(NetPort::new(*port, AccessNet::BindTcp))
+                .map_err(text)?;
         }
     }
     let fd: Option<OwnedFd> = created.into();

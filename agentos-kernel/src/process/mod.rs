@@ -18,6 +18,7 @@ use std::fmt;
 
 use crate::capability::CapabilitySet;
 
+pub(crate) use self::table::Runtime;
 pub use self::{
     child::{ChildProcess, ExitInfo},
     kernel_api::Spawned,
@@ -29,7 +30,6 @@ pub use self::{
     table::{ProcessInfo, ProcessState, ProcessStats},
     validate::{FORBIDDEN_PROGRAM_CHARS, PROGRAM_SEARCH_PATH, resolve_program},
 };
-pub(crate) use self::table::Runtime;
 
 /// A kernel process identifier. PIDs start at 1 and are never reused within a kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

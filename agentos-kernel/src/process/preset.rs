@@ -58,7 +58,11 @@ impl SandboxPreset {
 
     /// A spec that runs `program` with `args` under this preset. Add `allowed_read`,
     /// `allowed_write`, `network` and so on to the returned value.
-    pub fn spec(self, program: impl Into<String>, args: impl IntoIterator<Item = impl Into<String>>) -> SpawnSpec {
+    pub fn spec(
+        self,
+        program: impl Into<String>,
+        args: impl IntoIterator<Item = impl Into<String>>,
+    ) -> SpawnSpec {
         let mut spec = SpawnSpec::new(program, args);
         spec.allowed_read = existing(SYSTEM_READ_PATHS);
         spec.allowed_write = existing(SYSTEM_WRITE_PATHS);
@@ -130,8 +134,14 @@ mod tests {
 
     #[test]
     fn presets_parse_case_insensitively() {
-        assert_eq!("Standard".parse::<SandboxPreset>().unwrap(), SandboxPreset::Standard);
-        assert_eq!("minimal".parse::<SandboxPreset>().unwrap().name(), "minimal");
+        assert_eq!(
+            "Standard".parse::<SandboxPreset>().unwrap(),
+            SandboxPreset::Standard
+        );
+        assert_eq!(
+            "minimal".parse::<SandboxPreset>().unwrap().name(),
+            "minimal"
+        );
         assert!("root".parse::<SandboxPreset>().is_err());
     }
 

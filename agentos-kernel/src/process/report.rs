@@ -105,7 +105,9 @@ impl fmt::Display for SandboxReport {
             let name = entry.layer.name();
             match &entry.status {
                 LayerStatus::Enforced { detail } => writeln!(f, "{name:<11} enforced: {detail}")?,
-                LayerStatus::Unavailable { reason } => writeln!(f, "{name:<11} NOT ENFORCED: {reason}")?,
+                LayerStatus::Unavailable { reason } => {
+                    writeln!(f, "{name:<11} NOT ENFORCED: {reason}")?
+                }
                 LayerStatus::Disabled => writeln!(f, "{name:<11} disabled by the spec")?,
             }
         }
@@ -114,11 +116,15 @@ impl fmt::Display for SandboxReport {
 }
 
 pub(crate) fn enforced(detail: impl Into<String>) -> LayerStatus {
-    LayerStatus::Enforced { detail: detail.into() }
+    LayerStatus::Enforced {
+        detail: detail.into(),
+    }
 }
 
 pub(crate) fn unavailable(reason: impl Into<String>) -> LayerStatus {
-    LayerStatus::Unavailable { reason: reason.into() }
+    LayerStatus::Unavailable {
+        reason: reason.into(),
+    }
 }
 
 #[cfg(test)]

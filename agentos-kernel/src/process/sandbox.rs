@@ -16,8 +16,11 @@ use crate::{
 };
 
 /// Namespaces every sandboxed child gets.
-const BASE_NAMESPACES: libc::c_int =
-    libc::CLONE_NEWUSER | libc::CLONE_NEWNS | libc::CLONE_NEWPID | libc::CLONE_NEWIPC | libc::CLONE_NEWUTS;
+const BASE_NAMESPACES: libc::c_int = libc::CLONE_NEWUSER
+    | libc::CLONE_NEWNS
+    | libc::CLONE_NEWPID
+    | libc::CLONE_NEWIPC
+    | libc::CLONE_NEWUTS;
 
 /// Processes the PID-namespace keeper and init add to a child's tree.
 pub(crate) const NAMESPACE_OVERHEAD_PROCESSES: u64 = 2;
@@ -60,13 +63,28 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
             let uid = nix::unistd::geteuid().as_raw();
             let gid = nix::unistd::getegid().as_raw();
             setup.unshare_flags = flags;
-            setup.id_maps = Some((format!("0 {uid} 1").into_bytes(), format!("0 {gid} 1").into_bytes()));
+            setup.id_maps = Some((
+                format!("0 {uid} 1").into_bytes(),
+                format!("0 {gid} 1").into_bytes(),
+            ));
             setup.mount_proc = true;
             pid_namespace = true;
             let net = if spec.network { "" } else { ", net" };
-            report.push(Layer::Namespaces, enforced(format!("user (root mapped to uid {uid}), pid, mount (fresh /proc), ipc, uts{net}")));
+            report.push(
+                Layer::Namespaces,
+                enforced(format!(
+                    "user (root mapped to uid {uid}), pid, mount (fresh /proc), ipc, uts{net}"
+                )),
+            );
         } else {
-            report.push(Layer::Namespaces, missing(spec, Layer::Namespaces, "unshare of user/pid/mount/ipc namespaces is not permitted here")?);
+            report.push(
+                Layer::Namespaces,
+                missing(
+                    spec,
+                    Layer::Namespaces,
+                    "unshare of user/pid/mount/ipc namespaces is not permitted here",
+                )?,
+            );
         }
     } else {
         report.push(Layer::Namespaces, LayerStatus::Disabled);
@@ -94,11 +112,22 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
     if layers.landlock {
         match sys::landlock_abi() {
             Some(version) => {
-                let built = landlock_rules::build(spec, version).map_err(|reason| Error::Sandbox { layer: "landlock", reason })?;
+                let built =
+                    landlock_rules::build(spec, version).map_err(|reason| Error::Sandbox {
+                        layer: "landlock",
+                        reason,
+                    })?;
                 setup.landlock_ruleset = Some(built.fd);
                 report.push(Layer::Landlock, enforced(built.detail));
             }
-            None => report.push(Layer::Landlock, missing(spec, Layer::Landlock, "the kernel has no Landlock (or it is disabled)")?),
+            None => report.push(
+                Layer::Landlock,
+                missing(
+                    spec,
+                    Layer::Landlock,
+                    "the kernel has no Landlock (or it is disabled)",
+                )?,
+            ),
         }
     } else {
         report.push(Layer::Landlock, LayerStatus::Disabled);
@@ -106,11 +135,21 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
 
     if layers.seccomp {
         if sys::seccomp_available() {
-            let built = seccomp_filter::build(spec.network).map_err(|reason| Error::Sandbox { layer: "seccomp", reason })?;
+            let built = seccomp_filter::build(spec.network).map_err(|reason| Error::Sandbox {
+                layer: "seccomp",
+                reason,
+            })?;
             setup.seccomp_filter = Some(built.program);
             report.push(Layer::Seccomp, enforced(built.detail));
         } else {
-            report.push(Layer::Seccomp, missing(spec, Layer::Seccomp, "the kernel has no seccomp filter mode")?);
+            report.push(
+                Layer::Seccomp,
+                missing(
+                    spec,
+                    Layer::Seccomp,
+                    "the kernel has no seccomp filter mode",
+                )?,
+            );
         }
     } else {
         report.push(Layer::Seccomp, LayerStatus::Disabled);
@@ -118,14 +157,21 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
 
     if layers.cgroups {
         let host = cgroup_host();
-        let overhead = if pid_namespace { NAMESPACE_OVERHEAD_PROCESSES } else { 0 };
+        let overhead = if pid_namespace {
+            NAMESPACE_OVERHEAD_PROCESSES
+        } else {
+            0
+        };
         let limits = CgroupLimits {
             memory_bytes: spec.limits.memory_bytes,
             pids: spec.limits.processes.map(|n| n + overhead),
             cpu_percent: spec.limits.cpu_percent,
             cpu_weight: cpu_weight_for(spec.priority),
         };
-        match host.create(&limits).and_then(|made| made.open_procs().map(|fds| (made, fds))) {
+        match host
+            .create(&limits)
+            .and_then(|made| made.open_procs().map(|fds| (made, fds)))
+        {
             Ok((made, fds)) => {
                 setup.cgroup_procs = fds;
                 let mut parts = vec![host.describe()];
@@ -147,8 +193,14 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
     } else {
         report.push(Layer::Cgroups, LayerStatus::Disabled);
     }
-    report.layers.sort_by_key(|entry| Layer::ALL.iter().position(|layer| *layer == entry.layer));
-    Ok(Prepared { setup, cgroup, report })
+    report
+        .layers
+        .sort_by_key(|entry| Layer::ALL.iter().position(|layer| *layer == entry.layer));
+    Ok(Prepared {
+        setup,
+        cgroup,
+        report,
+    })
 }
 
 /// The nice value for a kernel priority (the reference's three bands). Unprivileged kernels
@@ -159,7 +211,11 @@ pub(crate) fn nice_for(priority: u8) -> i32 {
         4..=7 => 0,
         _ => -5,
     };
-    if nice < 0 && !nix::unistd::geteuid().is_root() { 0 } else { nice }
+    if nice < 0 && !nix::unistd::geteuid().is_root() {
+        0
+    } else {
+        nice
+    }
 }
 
 /// The cgroup CPU weight for a kernel priority (reference shares 50/100/200).

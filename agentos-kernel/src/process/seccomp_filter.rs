@@ -85,7 +85,9 @@ pub(crate) fn build(network: bool) -> Result<BuiltFilter, String> {
         target_arch()?,
     )
     .map_err(|err| err.to_string())?;
-    let program: BpfProgram = filter.try_into().map_err(|err: seccompiler::BackendError| err.to_string())?;
+    let program: BpfProgram = filter
+        .try_into()
+        .map_err(|err: seccompiler::BackendError| err.to_string())?;
     let program = program
         .into_iter()
         .map(|instruction| libc::sock_filter {
@@ -98,7 +100,11 @@ pub(crate) fn build(network: bool) -> Result<BuiltFilter, String> {
     let detail = format!(
         "{} calls denied with EPERM{}",
         DENIED_SYSCALLS.len(),
-        if network { "" } else { ", non-unix sockets denied" }
+        if network {
+            ""
+        } else {
+            ", non-unix sockets denied"
+        }
     );
     Ok(BuiltFilter { program, detail })
 }

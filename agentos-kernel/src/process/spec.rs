@@ -48,7 +48,10 @@ pub struct SpawnSpec {
 
 impl SpawnSpec {
     /// A spec for `program` with `args`, no access to anything, and every layer on.
-    pub fn new(program: impl Into<String>, args: impl IntoIterator<Item = impl Into<String>>) -> SpawnSpec {
+    pub fn new(
+        program: impl Into<String>,
+        args: impl IntoIterator<Item = impl Into<String>>,
+    ) -> SpawnSpec {
         SpawnSpec {
             name: String::new(),
             program: program.into(),

@@ -103,3 +103,14 @@ pub(crate) struct Runtime {
     pub(crate) scheduler: Mutex<Scheduler>,
     pub(crate) memory: Mutex<MemoryManager>,
 }
+
+impl Drop for Runtime {
+    /// A dropped kernel leaves no child behind, even when someone still holds its handle.
+    fn drop(&mut self) {
+        for record in self.records.get_mut().values() {
+            if let Some(child) = &record.child {
+                child.kill_group();
+            }
+        }
+    }
+}

@@ -6,10 +6,13 @@ use std::path::{Component, Path, PathBuf};
 use crate::{error::Error, process::spec::SpawnSpec};
 
 /// Characters that never appear in a program name (the reference's executor blocklist).
-pub const FORBIDDEN_PROGRAM_CHARS: &[char] = &[';', '|', '&', '\n', '\r', '\0', '`', '$', '(', ')', '<', '>'];
+pub const FORBIDDEN_PROGRAM_CHARS: &[char] = &[
+    ';', '|', '&', '\n', '\r', '\0', '`', '$', '(', ')', '<', '>',
+];
 
 /// Folders searched for a bare program name, in order.
-pub const PROGRAM_SEARCH_PATH: &[&str] = &["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+pub const PROGRAM_SEARCH_PATH: &[&str] =
+    &["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"];
 
 /// Checks `program` and returns the absolute path to execute.
 ///
@@ -35,7 +38,10 @@ pub fn resolve_program(program: &str) -> Result<PathBuf, Error> {
         if !path.is_absolute() {
             return Err(invalid("a path must be absolute"));
         }
-        if path.components().any(|c| matches!(c, Component::ParentDir | Component::CurDir)) {
+        if path
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::CurDir))
+        {
             return Err(invalid("contains path traversal"));
         }
         return Ok(path.to_path_buf());
@@ -53,14 +59,20 @@ pub fn resolve_program(program: &str) -> Result<PathBuf, Error> {
 /// `InvalidArgument` naming the argument index or variable.
 pub(crate) fn check_args_and_env(spec: &SpawnSpec) -> Result<(), Error> {
     if let Some(index) = spec.args.iter().position(|arg| arg.contains('\0')) {
-        return Err(Error::InvalidArgument(format!("argument {index} contains a NUL byte")));
+        return Err(Error::InvalidArgument(format!(
+            "argument {index} contains a NUL byte"
+        )));
     }
     for (key, value) in &spec.env {
         if key.is_empty() || key.contains(['=', '\0']) {
-            return Err(Error::InvalidArgument(format!("environment variable name {key:?} is invalid")));
+            return Err(Error::InvalidArgument(format!(
+                "environment variable name {key:?} is invalid"
+            )));
         }
         if value.contains('\0') {
-            return Err(Error::InvalidArgument(format!("environment variable {key} contains a NUL byte")));
+            return Err(Error::InvalidArgument(format!(
+                "environment variable {key} contains a NUL byte"
+            )));
         }
     }
     Ok(())
@@ -88,10 +100,14 @@ pub(crate) fn working_directory(spec: &SpawnSpec) -> Result<PathBuf, Error> {
         )));
     }
     let real = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
-    let allowed = spec.allowed_read.iter().chain(&spec.allowed_write).any(|root| {
-        let root = root.canonicalize().unwrap_or_else(|_| root.clone());
-        real.starts_with(root)
-    });
+    let allowed = spec
+        .allowed_read
+        .iter()
+        .chain(&spec.allowed_write)
+        .any(|root| {
+            let root = root.canonicalize().unwrap_or_else(|_| root.clone());
+            real.starts_with(root)
+        });
     if allowed {
         Ok(real)
     } else {
@@ -109,11 +125,26 @@ mod tests {
 
     #[test]
     fn rejects_metacharacters_and_traversal() {
-        for bad in ["echo; cat /etc/passwd", "a|b", "a&b", "$(x)", "`x`", "a\nb", "", "  "] {
-            assert!(matches!(resolve_program(bad), Err(Error::InvalidProgram { .. })), "{bad:?}");
+        for bad in [
+            "echo; cat /etc/passwd",
+            "a|b",
+            "a&b",
+            "$(x)",
+            "`x`",
+            "a\nb",
+            "",
+            "  ",
+        ] {
+            assert!(
+                matches!(resolve_program(bad), Err(Error::InvalidProgram { .. })),
+                "{bad:?}"
+            );
         }
         let err = resolve_program("/bin/../bin/sh").unwrap_err();
-        assert_eq!(err.to_string(), "invalid program \"/bin/../bin/sh\": contains path traversal");
+        assert_eq!(
+            err.to_string(),
+            "invalid program \"/bin/../bin/sh\": contains path traversal"
+        );
         assert!(resolve_program("bin/sh").is_err());
     }
 
@@ -121,7 +152,10 @@ mod tests {
     fn resolves_bare_names_to_absolute_paths() {
         let path = resolve_program("true").unwrap();
         assert!(path.is_absolute() && path.ends_with("true"));
-        assert_eq!(resolve_program("/bin/true").unwrap(), PathBuf::from("/bin/true"));
+        assert_eq!(
+            resolve_program("/bin/true").unwrap(),
+            PathBuf::from("/bin/true")
+        );
         assert!(resolve_program("no-such-program-agentos").is_err());
     }
 

@@ -54,10 +54,22 @@ mod tests {
 
     #[test]
     fn names_parse_like_the_reference() {
-        assert_eq!("RoundRobin".parse::<SchedulingPolicy>().unwrap(), SchedulingPolicy::RoundRobin);
-        assert_eq!("round_robin".parse::<SchedulingPolicy>().unwrap(), SchedulingPolicy::RoundRobin);
-        assert_eq!("FAIR".parse::<SchedulingPolicy>().unwrap(), SchedulingPolicy::Fair);
+        assert_eq!(
+            "RoundRobin".parse::<SchedulingPolicy>().unwrap(),
+            SchedulingPolicy::RoundRobin
+        );
+        assert_eq!(
+            "round_robin".parse::<SchedulingPolicy>().unwrap(),
+            SchedulingPolicy::RoundRobin
+        );
+        assert_eq!(
+            "FAIR".parse::<SchedulingPolicy>().unwrap(),
+            SchedulingPolicy::Fair
+        );
         let err = "lottery".parse::<SchedulingPolicy>().unwrap_err();
-        assert_eq!(err.to_string(), "unknown policy: lottery. Use RoundRobin, Priority, or Fair");
+        assert_eq!(
+            err.to_string(),
+            "unknown policy: lottery. Use RoundRobin, Priority, or Fair"
+        );
     }
 }

@@ -96,7 +96,12 @@ impl Scheduler {
             self.set_priority(pid, priority);
             return;
         }
-        let vruntime = self.entries.values().map(|entry| entry.vruntime).min().unwrap_or(0);
+        let vruntime = self
+            .entries
+            .values()
+            .map(|entry| entry.vruntime)
+            .min()
+            .unwrap_or(0);
         self.entries.insert(
             pid,
             Entry {
@@ -252,10 +257,13 @@ impl Scheduler {
 
     fn stop_current(&mut self, now: Instant) {
         if let Some((pid, since)) = self.current.take() {
-            let micros = u64::try_from(now.saturating_duration_since(since).as_micros()).unwrap_or(u64::MAX);
+            let micros =
+                u64::try_from(now.saturating_duration_since(since).as_micros()).unwrap_or(u64::MAX);
             if let Some(entry) = self.entries.get_mut(&pid) {
                 entry.cpu_time_micros = entry.cpu_time_micros.saturating_add(micros);
-                entry.vruntime = entry.vruntime.saturating_add(micros.saturating_mul(100) / weight(entry.priority));
+                entry.vruntime = entry
+                    .vruntime
+                    .saturating_add(micros.saturating_mul(100) / weight(entry.priority));
             }
         }
     }
@@ -304,7 +312,11 @@ mod tests {
             s.add(Pid(n), 5);
         }
         assert_eq!(s.schedule_at(t), Some(Pid(1)));
-        assert_eq!(s.schedule_at(t + ms(5)), Some(Pid(1)), "quantum not used up");
+        assert_eq!(
+            s.schedule_at(t + ms(5)),
+            Some(Pid(1)),
+            "quantum not used up"
+        );
         assert_eq!(s.schedule_at(t + ms(10)), Some(Pid(2)));
         assert_eq!(s.schedule_at(t + ms(20)), Some(Pid(3)));
         assert_eq!(s.schedule_at(t + ms(30)), Some(Pid(1)));
@@ -336,10 +348,10 @@ mod tests {
         let mut runs = HashMap::new();
         for step in 0..100 {
             let pid = s.schedule_at(t + ms(10 * step)).unwrap();
-            *runs.entry(pid).or_insert(0) += 1;
+            *runs.entry(pid).or_insert(0i32) += 1;
         }
         let (a, b) = (runs[&Pid(1)], runs[&Pid(2)]);
-        assert!((a as i32 - b as i32).abs() <= 1, "{a} vs {b}");
+        assert!((a - b).abs() <= 1, "{a} vs {b}");
     }
 
     #[test]

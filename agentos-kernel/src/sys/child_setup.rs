@@ -152,7 +152,8 @@ fn write_file(path: &CStr, contents: &[u8]) -> io::Result<()> {
     // SAFETY: `path` is NUL-terminated; the returned fd is closed below.
     let fd = check(unsafe { libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC) } as i64)?;
     // SAFETY: `contents` is a live slice; fd is open.
-    let written = unsafe { libc::write(fd as libc::c_int, contents.as_ptr().cast(), contents.len()) };
+    let written =
+        unsafe { libc::write(fd as libc::c_int, contents.as_ptr().cast(), contents.len()) };
     // SAFETY: closes the fd opened above exactly once.
     unsafe { libc::close(fd as libc::c_int) };
     check(written as i64).map(drop)
