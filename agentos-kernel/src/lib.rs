@@ -21,6 +21,7 @@ mod capability;
 mod error;
 mod kernel;
 mod memory;
+mod net;
 mod path;
 mod process;
 mod sched;
@@ -28,6 +29,8 @@ mod sys;
 mod syscall;
 mod vfs;
 
+#[cfg(feature = "http")]
+pub use crate::net::{HttpMethod, HttpResponse, MAX_RESPONSE_BYTES};
 pub use crate::{
     capability::{Capability, CapabilityKind, CapabilitySet},
     error::{Error, Result},
@@ -42,6 +45,7 @@ pub use crate::{
         MemoryConfig, MemoryKind, MemoryManager, MemoryStats, OomEvent, PressureLevel,
         ProcessMemoryStats,
     },
+    net::{Accepted, DEFAULT_RECV_TIMEOUT, NetworkRule, Received, SocketOption},
     process::{
         ChildProcess, DEFAULT_OUTPUT_LIMIT, DENIED_SYSCALLS, ExitInfo, FORBIDDEN_PROGRAM_CHARS,
         Layer, LayerReport, LayerStatus, Limits, OutputChunk, OutputStream, PROGRAM_SEARCH_PATH,

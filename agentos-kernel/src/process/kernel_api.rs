@@ -515,6 +515,7 @@ impl Kernel {
         }
         self.runtime().scheduler.lock().remove(target);
         self.runtime().memory.lock().free_process(target);
+        self.runtime().sockets.close_all(target);
         Ok(info)
     }
 
@@ -525,6 +526,7 @@ impl Kernel {
         }
         self.runtime().scheduler.lock().remove(target);
         self.runtime().memory.lock().free_process(target);
+        self.runtime().sockets.close_all(target);
     }
 }
 

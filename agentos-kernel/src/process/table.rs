@@ -7,6 +7,7 @@ use parking_lot::Mutex;
 
 use crate::{
     memory::MemoryManager,
+    net::SocketTable,
     process::{
         Pid,
         child::{ChildProcess, ExitInfo},
@@ -102,6 +103,7 @@ pub(crate) struct Runtime {
     pub(crate) records: Mutex<HashMap<Pid, Record>>,
     pub(crate) scheduler: Mutex<Scheduler>,
     pub(crate) memory: Mutex<MemoryManager>,
+    pub(crate) sockets: SocketTable,
 }
 
 impl Drop for Runtime {
