@@ -104,3 +104,20 @@ fn bare_spawn_without_layers_reports_them_disabled() {
     assert!(spawned.report.to_string().contains("landlock    disabled"));
     assert!(spawned.child.wait(None).success());
 }
+
+#[test]
+fn handles_are_send_and_sync_and_exit_info_explains_itself() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<agentos_kernel::ChildProcess>();
+    assert_send_sync::<agentos_kernel::Spawned>();
+    let (kernel, root) = kernel();
+    let mut spec = SandboxPreset::Standard.spec("/bin/sleep", ["30"]);
+    spec.limits.wall_timeout = Some(Duration::from_millis(50));
+    let spawned = kernel.spawn_process(root, spec).unwrap();
+    let info = spawned.child.wait(None);
+    assert_eq!(
+        info.to_string(),
+        "killed by signal 9 (SIGKILL): the kernel killed it when its time ran out"
+    );
+    assert_eq!(info.shell_status(), 137);
+}

@@ -78,6 +78,28 @@ impl ExitInfo {
     }
 }
 
+impl std::fmt::Display for ExitInfo {
+    /// A one-line account for people: how it ended and whether the kernel ended it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.code, self.signal) {
+            (Some(code), _) => write!(f, "exited with code {code}")?,
+            (None, Some(signal)) => {
+                let name = Signal::try_from(signal).map_or("unknown", Signal::as_str);
+                write!(f, "killed by signal {signal} ({name})")?;
+            }
+            (None, None) => write!(f, "ended without a status")?,
+        }
+        if self.timed_out {
+            write!(f, ": the kernel killed it when its time ran out")?;
+        } else if self.oom_killed {
+            write!(f, ": out of memory (cgroup limit)")?;
+        } else if self.killed {
+            write!(f, ": killed by the kernel")?;
+        }
+        Ok(())
+    }
+}
+
 /// A handle to a running (or finished) child process.
 ///
 /// Dropping the handle kills the child's whole process group; the waiter thread still reaps it.
@@ -420,11 +442,16 @@ fn spawn_waiter(shared: &Arc<Shared>, os_pid: u32) {
         state.status = status;
         state.reaped = true;
         state.ended = Some(Instant::now());
-        if let Some(cgroup) = state.cgroup.take() {
+        let cgroup = state.cgroup.take();
+        if let Some(cgroup) = &cgroup {
             state.oom_killed = cgroup.oom_killed();
-            cgroup.remove();
         }
         shared.changed.notify_all();
+        drop(state);
+        // Removing the folders is bookkeeping; waiters need not wait for it.
+        if let Some(cgroup) = cgroup {
+            cgroup.remove();
+        }
     };
     if thread::Builder::new()
         .name("agentos-child-waiter".into())

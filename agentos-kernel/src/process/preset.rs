@@ -32,6 +32,19 @@ pub const SYSTEM_READ_PATHS: &[&str] = &[
 pub const SYSTEM_WRITE_PATHS: &[&str] = &["/dev/null"];
 
 /// A named sandbox level.
+///
+/// ```
+/// use agentos_kernel::{CapabilitySet, Kernel, SandboxPreset};
+///
+/// let kernel = Kernel::new();
+/// let shell = kernel.create_process("shell", CapabilitySet::all());
+/// let spawned = kernel.spawn_process(shell, SandboxPreset::Standard.spec("/bin/echo", ["hi"]))?;
+/// println!("{}", spawned.report); // one line per layer: enforced, or why not
+/// let exit = kernel.wait_process(shell, spawned.pid, None)?;
+/// assert_eq!(exit.stdout, b"hi\n");
+/// assert_eq!(exit.to_string(), "exited with code 0");
+/// # Ok::<(), agentos_kernel::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SandboxPreset {

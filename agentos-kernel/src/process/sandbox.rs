@@ -135,7 +135,7 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
 
     if layers.seccomp {
         if sys::seccomp_available() {
-            let built = seccomp_filter::build(spec.network).map_err(|reason| Error::Sandbox {
+            let built = seccomp_filter::cached(spec.network).map_err(|reason| Error::Sandbox {
                 layer: "seccomp",
                 reason,
             })?;

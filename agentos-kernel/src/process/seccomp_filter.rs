@@ -1,6 +1,6 @@
 //! Builds a child's seccomp deny-list (before the fork) with seccompiler.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::OnceLock};
 
 use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
@@ -52,9 +52,18 @@ pub const DENIED_SYSCALLS: &[(&str, libc::c_long)] = &[
 ];
 
 /// A compiled filter and a line describing it.
+#[derive(Clone)]
 pub(crate) struct BuiltFilter {
     pub(crate) program: Vec<libc::sock_filter>,
     pub(crate) detail: String,
+}
+
+/// The filter for `network`, compiled once per process and then cloned.
+pub(crate) fn cached(network: bool) -> Result<BuiltFilter, String> {
+    static WITH: OnceLock<Result<BuiltFilter, String>> = OnceLock::new();
+    static WITHOUT: OnceLock<Result<BuiltFilter, String>> = OnceLock::new();
+    let cell = if network { &WITH } else { &WITHOUT };
+    cell.get_or_init(|| build(network)).clone()
 }
 
 /// Compiles the deny-list; without `network`, `socket` for any family but `AF_UNIX` is
