@@ -84,3 +84,22 @@ fn working_directory_outside_allowed_paths_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_program_outside_the_allowed_paths_is_refused_with_a_reason() {
+    let (kernel, root) = kernel();
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("tool");
+    std::fs::copy("/bin/true", &program).unwrap();
+    let err = kernel
+        .spawn_process(
+            root,
+            SandboxPreset::Standard.spec(program.display().to_string(), [""; 0]),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("Landlock would refuse"), "{err}");
+    let mut spec = SandboxPreset::Standard.spec(program.display().to_string(), [""; 0]);
+    spec.allowed_read.push(dir.path().to_path_buf());
+    let (_, info) = run(&kernel, root, spec);
+    assert!(info.success(), "{info:?}");
+}

@@ -81,6 +81,7 @@ impl Kernel {
             }
         }
         let program = validate::resolve_program(&spec.program)?;
+        validate::check_program_reachable(&program, &spec)?;
         validate::check_args_and_env(&spec)?;
         let cwd = validate::working_directory(&spec)?;
         let prepared = sandbox::prepare(&spec)?;

@@ -237,3 +237,29 @@ fn missing(spec: &SpawnSpec, layer: Layer, reason: &str) -> Result<LayerStatus, 
         Ok(unavailable(reason))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_mode_turns_a_missing_layer_into_an_error() {
+        let mut spec = SpawnSpec::new("/bin/true", [""; 0]);
+        let status = missing(&spec, Layer::Landlock, "no Landlock").unwrap();
+        assert_eq!(status, unavailable("no Landlock"));
+        spec.strict = true;
+        let err = missing(&spec, Layer::Landlock, "no Landlock").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "sandbox layer landlock unavailable: no Landlock"
+        );
+    }
+
+    #[test]
+    fn priority_bands_map_to_nice_and_weight() {
+        assert_eq!((nice_for(0), cpu_weight_for(0)), (10, 50));
+        assert_eq!((nice_for(5), cpu_weight_for(5)), (0, 100));
+        assert!(nice_for(200) <= 0);
+        assert_eq!(cpu_weight_for(200), 200);
+    }
+}

@@ -53,6 +53,36 @@ pub fn resolve_program(program: &str) -> Result<PathBuf, Error> {
         .ok_or_else(|| invalid("not found in the program search path"))
 }
 
+/// With Landlock requested, the program must lie beneath an allowed path, or its exec would
+/// fail with a bare "permission denied"; this says why instead.
+///
+/// # Errors
+/// `InvalidProgram` naming the rule.
+pub(crate) fn check_program_reachable(program: &Path, spec: &SpawnSpec) -> Result<(), Error> {
+    if !spec.layers.landlock {
+        return Ok(());
+    }
+    let real = program
+        .canonicalize()
+        .unwrap_or_else(|_| program.to_path_buf());
+    let reachable = spec
+        .allowed_read
+        .iter()
+        .chain(&spec.allowed_write)
+        .any(|root| {
+            let root = root.canonicalize().unwrap_or_else(|_| root.clone());
+            real.starts_with(root)
+        });
+    if reachable {
+        Ok(())
+    } else {
+        Err(Error::InvalidProgram {
+            program: program.display().to_string(),
+            reason: "outside the allowed read paths, so Landlock would refuse to execute it",
+        })
+    }
+}
+
 /// Checks arguments and environment for NUL bytes and `=` in variable names.
 ///
 /// # Errors
@@ -157,6 +187,18 @@ mod tests {
             PathBuf::from("/bin/true")
         );
         assert!(resolve_program("no-such-program-agentos").is_err());
+    }
+
+    #[test]
+    fn program_must_be_reachable_under_landlock() {
+        let mut spec = SpawnSpec::new("/bin/true", [""; 0]);
+        let program = resolve_program("/bin/true").unwrap();
+        assert!(check_program_reachable(&program, &spec).is_err());
+        spec.allowed_read = vec!["/usr".into(), "/bin".into()];
+        check_program_reachable(&program, &spec).unwrap();
+        spec.allowed_read.clear();
+        spec.layers.landlock = false;
+        check_program_reachable(&program, &spec).unwrap();
     }
 
     #[test]
