@@ -1,5 +1,6 @@
-//! Kernel II's process, signal, scheduler and memory calls on [`Kernel`], each checked
-//! against the calling PID's [`CapabilitySet`](crate::CapabilitySet) before it runs.
+//! The process calls and `send_signal` on [`Kernel`], each checked against the calling PID's
+//! [`CapabilitySet`](crate::CapabilitySet) before it runs, plus the helpers the scheduler,
+//! memory and network calls share.
 
 use std::{sync::Arc, time::Duration};
 
@@ -7,7 +8,7 @@ use crate::{
     capability::{CapabilityKind, CapabilitySet},
     error::{Error, Result},
     kernel::Kernel,
-    memory::{MemoryConfig, MemoryKind, MemoryStats, OomEvent, ProcessMemoryStats},
+    memory::ProcessMemoryStats,
     path::VfsPath,
     process::{
         Pid,
@@ -18,7 +19,6 @@ use crate::{
         table::{ProcessInfo, ProcessState, ProcessStats, Record},
         validate,
     },
-    sched::{SchedulerStats, SchedulingPolicy},
 };
 
 /// What `spawn_process` returns.
@@ -310,127 +310,12 @@ impl Kernel {
         self.exit(target)
     }
 
-    /// The next PID to run (see [`Scheduler::schedule`](crate::Scheduler::schedule)).
-    ///
-    /// # Errors
-    /// `NoSuchProcess` for an unknown caller.
-    pub fn schedule_next(&self, caller: Pid) -> Result<Option<Pid>> {
-        self.require_known(caller)?;
-        Ok(self.runtime().scheduler.lock().schedule())
-    }
-
-    /// The current PID yields; returns the PID dispatched next.
-    ///
-    /// # Errors
-    /// `NoSuchProcess` for an unknown caller.
-    pub fn yield_process(&self, caller: Pid) -> Result<Option<Pid>> {
-        self.require_known(caller)?;
-        Ok(self.runtime().scheduler.lock().yield_current())
-    }
-
-    /// The scheduler's current PID.
-    ///
-    /// # Errors
-    /// `NoSuchProcess` for an unknown caller.
-    pub fn get_current_scheduled(&self, caller: Pid) -> Result<Option<Pid>> {
-        self.require_known(caller)?;
-        Ok(self.runtime().scheduler.lock().current())
-    }
-
-    /// The scheduler's counters and settings.
-    ///
-    /// # Errors
-    /// `NoSuchProcess` for an unknown caller.
-    pub fn get_scheduler_stats(&self, caller: Pid) -> Result<SchedulerStats> {
-        self.require_known(caller)?;
-        Ok(self.runtime().scheduler.lock().stats())
-    }
-
-    /// Switches the scheduling policy at run time; queued PIDs are kept.
-    ///
-    /// # Errors
-    /// `PermissionDenied` without `SPAWN_PROCESS`.
-    pub fn set_scheduling_policy(&self, caller: Pid, policy: SchedulingPolicy) -> Result<()> {
-        self.require(caller, CapabilityKind::SpawnProcess, "-")?;
-        self.runtime().scheduler.lock().set_policy(policy);
-        Ok(())
-    }
-
-    /// Kernel-wide memory figures, with every child's resident memory refreshed.
-    ///
-    /// # Errors
-    /// `PermissionDenied` without `SYSTEM_INFO`.
-    pub fn get_memory_stats(&self, caller: Pid) -> Result<MemoryStats> {
-        self.require(caller, CapabilityKind::SystemInfo, "-")?;
-        self.refresh_resident();
-        Ok(self.runtime().memory.lock().stats())
-    }
-
-    /// `target`'s memory figures.
-    ///
-    /// # Errors
-    /// `PermissionDenied` without `SYSTEM_INFO`; `NoSuchProcess`.
-    pub fn get_process_memory_stats(&self, caller: Pid, target: Pid) -> Result<ProcessMemoryStats> {
-        self.require(caller, CapabilityKind::SystemInfo, "-")?;
-        self.info_of(target)?;
-        Ok(self.process_memory(target))
-    }
-
-    /// Reclaims the accounting of terminated processes (only `target`, when given);
-    /// returns the bytes freed.
-    ///
-    /// # Errors
-    /// `PermissionDenied` without `SYSTEM_INFO`.
-    pub fn trigger_gc(&self, caller: Pid, target: Option<Pid>) -> Result<u64> {
-        self.require(caller, CapabilityKind::SystemInfo, "-")?;
-        let dead: Vec<Pid> = {
-            let records = self.runtime().records.lock();
-            let tracked = self.runtime().memory.lock().tracked();
-            tracked
-                .into_iter()
-                .filter(|pid| target.is_none_or(|t| t == *pid))
-                .filter(|pid| {
-                    records.get(pid).is_none_or(|r| {
-                        r.terminated || r.child.as_ref().is_some_and(|c| c.has_exited())
-                    })
-                })
-                .collect()
-        };
-        let mut memory = self.runtime().memory.lock();
-        Ok(dead.into_iter().map(|pid| memory.free_process(pid)).sum())
-    }
-
-    /// Charges `bytes` of kernel memory to `pid` (for IPC and filesystem code), then applies
-    /// the OOM policy: at critical pressure the largest process is killed and reported.
-    pub fn memory_charge(&self, pid: Pid, kind: MemoryKind, bytes: u64) -> Option<OomEvent> {
-        self.runtime().memory.lock().charge(pid, kind, bytes);
-        self.enforce_memory_pressure()
-    }
-
-    /// Releases `bytes` of kernel memory charged to `pid`; returns what was released.
-    pub fn memory_release(&self, pid: Pid, kind: MemoryKind, bytes: u64) -> u64 {
-        self.runtime().memory.lock().release(pid, kind, bytes)
-    }
-
-    /// Sets the memory budget and OOM policy.
-    ///
-    /// # Errors
-    /// `PermissionDenied` without `SYSTEM_INFO`.
-    pub fn configure_memory(&self, caller: Pid, config: MemoryConfig) -> Result<()> {
-        self.require(caller, CapabilityKind::SystemInfo, "-")?;
-        self.runtime().memory.lock().set_config(config);
-        Ok(())
-    }
-
-    /// Refreshes every child's resident memory and applies the OOM policy.
-    pub fn enforce_memory_pressure(&self) -> Option<OomEvent> {
-        self.refresh_resident();
-        let event = self.runtime().memory.lock().choose_oom_victim()?;
-        let _ = self.terminate(event.pid, true);
-        Some(event)
-    }
-
-    fn require(&self, caller: Pid, kind: CapabilityKind, what: &str) -> Result<CapabilitySet> {
+    pub(crate) fn require(
+        &self,
+        caller: Pid,
+        kind: CapabilityKind,
+        what: &str,
+    ) -> Result<CapabilitySet> {
         let capabilities = self.capabilities_of(caller)?;
         if capabilities.allows(kind, None) {
             Ok(capabilities)
@@ -439,17 +324,17 @@ impl Kernel {
         }
     }
 
-    fn require_known(&self, caller: Pid) -> Result<()> {
+    pub(crate) fn require_known(&self, caller: Pid) -> Result<()> {
         self.capabilities_of(caller).map(drop)
     }
 
-    fn child_of(&self, target: Pid) -> Result<Arc<ChildProcess>> {
+    pub(crate) fn child_of(&self, target: Pid) -> Result<Arc<ChildProcess>> {
         let records = self.runtime().records.lock();
         let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
         record.child.clone().ok_or(Error::NoOsProcess(target))
     }
 
-    fn info_of(&self, target: Pid) -> Result<ProcessInfo> {
+    pub(crate) fn info_of(&self, target: Pid) -> Result<ProcessInfo> {
         let current = self.runtime().scheduler.lock().current();
         let records = self.runtime().records.lock();
         let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
@@ -472,7 +357,7 @@ impl Kernel {
         })
     }
 
-    fn process_memory(&self, target: Pid) -> ProcessMemoryStats {
+    pub(crate) fn process_memory(&self, target: Pid) -> ProcessMemoryStats {
         if let Ok(child) = self.child_of(target) {
             let bytes = child.memory_usage();
             self.runtime().memory.lock().set_os_resident(target, bytes);
@@ -480,7 +365,7 @@ impl Kernel {
         self.runtime().memory.lock().process_stats(target)
     }
 
-    fn refresh_resident(&self) {
+    pub(crate) fn refresh_resident(&self) {
         let children: Vec<(Pid, Arc<ChildProcess>)> = self
             .runtime()
             .records
@@ -497,7 +382,7 @@ impl Kernel {
 
     /// Kills (when `kill`) and retires `target`: scheduler entry and memory freed, state
     /// `Terminated`.
-    fn terminate(&self, target: Pid, kill: bool) -> Result<Option<ExitInfo>> {
+    pub(crate) fn terminate(&self, target: Pid, kill: bool) -> Result<Option<ExitInfo>> {
         let child = {
             let records = self.runtime().records.lock();
             let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
