@@ -222,12 +222,18 @@ impl Cgroup {
         }
     }
 
-    /// Opens every `cgroup.procs` for writing, for the child to join before exec.
+    /// Opens the membership file of every folder for writing, for the child to join before
+    /// exec by writing `0` (itself).
+    ///
+    /// In v1 that is `tasks`: the child is single-threaded then, and moving the calling thread
+    /// skips the global threadgroup lock whose RCU grace period makes a `cgroup.procs` write
+    /// cost milliseconds. v2 has no such file for domain cgroups and uses `cgroup.procs`.
     pub(crate) fn open_procs(&self) -> Result<Vec<OwnedFd>, String> {
+        let file = if self.version == 2 { "cgroup.procs" } else { "tasks" };
         self.dirs
             .iter()
             .map(|(_, dir)| {
-                let path = dir.join("cgroup.procs");
+                let path = dir.join(file);
                 fs::OpenOptions::new()
                     .write(true)
                     .open(&path)
