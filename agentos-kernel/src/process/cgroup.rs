@@ -229,7 +229,11 @@ impl Cgroup {
     /// skips the global threadgroup lock whose RCU grace period makes a `cgroup.procs` write
     /// cost milliseconds. v2 has no such file for domain cgroups and uses `cgroup.procs`.
     pub(crate) fn open_procs(&self) -> Result<Vec<OwnedFd>, String> {
-        let file = if self.version == 2 { "cgroup.procs" } else { "tasks" };
+        let file = if self.version == 2 {
+            "cgroup.procs"
+        } else {
+            "tasks"
+        };
         self.dirs
             .iter()
             .map(|(_, dir)| {
@@ -269,14 +273,40 @@ impl Cgroup {
         fs::read_to_string(dir.join(file)).ok()?.trim().parse().ok()
     }
 
-    /// Removes the cgroup folders (they must hold no process).
+    /// Kills every process left in the cgroup (v2 `cgroup.kill`, else each listed pid).
+    pub(crate) fn kill_all(&self) {
+        for (_, dir) in &self.dirs {
+            if self.version == 2 && dir.join("cgroup.kill").exists() {
+                let _ = write(&dir.join("cgroup.kill"), "1");
+                continue;
+            }
+            let Ok(tasks) = fs::read_to_string(dir.join("cgroup.procs")) else {
+                continue;
+            };
+            for pid in tasks
+                .lines()
+                .filter_map(|line| line.trim().parse::<i32>().ok())
+            {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+        }
+    }
+
+    /// Kills what is left and removes the cgroup folders, waiting (up to about a second)
+    /// until the last process has left them.
     pub(crate) fn remove(&self) {
         for (_, dir) in &self.dirs {
             // A folder still holding a dying process cannot be removed yet; retry briefly.
-            for _ in 0..50 {
+            for attempt in 0..2000 {
                 match fs::remove_dir(dir) {
                     Err(err) if err.raw_os_error() == Some(libc::EBUSY) => {
-                        std::thread::sleep(std::time::Duration::from_millis(2));
+                        if attempt % 100 == 0 {
+                            self.kill_all();
+                        }
+                        std::thread::sleep(std::time::Duration::from_micros(500));
                     }
                     // A fake cgroupfs (tests) holds files, which a real one never does.
                     Err(_) => {

@@ -16,7 +16,7 @@ use std::{
 
 use nix::{
     sys::{
-        signal::{Signal, killpg},
+        signal::{Signal, kill, killpg},
         wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid},
     },
     unistd::Pid as OsPid,
@@ -121,7 +121,12 @@ struct Shared {
 #[derive(Debug)]
 struct State {
     status: Option<WaitStatus>,
+    /// The leader was reaped: its pid may be reused, so no signal may be sent any more.
+    pid_released: bool,
+    /// Everything is over (leader reaped, cgroup emptied); `wait` returns.
     reaped: bool,
+    /// The program runs behind a keeper and an init in its own PID namespace.
+    pid_namespace: bool,
     readers_open: u8,
     stdout: Capture,
     stderr: Capture,
@@ -142,6 +147,7 @@ pub(crate) struct Launch<'a> {
     pub(crate) output_limit: usize,
     pub(crate) wall_timeout: Option<Duration>,
     pub(crate) stream_output: bool,
+    pub(crate) pid_namespace: bool,
 }
 
 impl ChildProcess {
@@ -184,7 +190,9 @@ impl ChildProcess {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 status: None,
+                pid_released: false,
                 reaped: false,
+                pid_namespace: launch.pid_namespace,
                 readers_open: 2,
                 stdout: Capture::with_limit(launch.output_limit),
                 stderr: Capture::with_limit(launch.output_limit),
@@ -258,9 +266,9 @@ impl ChildProcess {
                     .wait_until(&mut state, deadline)
                     .timed_out()
                 {
-                    if !state.reaped {
+                    if !state.pid_released {
                         state.timed_out = true;
-                        let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
+                        kill_tree(&state, self.os_pid);
                     }
                     break;
                 }
@@ -292,9 +300,9 @@ impl ChildProcess {
     /// Sends SIGKILL to the whole process group without waiting (the waiter thread reaps).
     pub(crate) fn kill_group(&self) {
         let mut state = self.shared.state.lock();
-        if !state.reaped {
+        if !state.pid_released {
             state.killed = true;
-            let _ = killpg(OsPid::from_raw(self.os_pid as i32), Signal::SIGKILL);
+            kill_tree(&state, self.os_pid);
         }
     }
 
@@ -304,9 +312,14 @@ impl ChildProcess {
     /// The OS error text (e.g. an invalid signal number) or "already exited".
     pub(crate) fn signal(&self, signal: i32) -> Result<(), String> {
         let signal = Signal::try_from(signal).map_err(|err| err.to_string())?;
-        let state = self.shared.state.lock();
-        if state.reaped {
+        let mut state = self.shared.state.lock();
+        if state.pid_released {
             return Err("already exited".into());
+        }
+        if signal == Signal::SIGKILL {
+            state.killed = true;
+            kill_tree(&state, self.os_pid);
+            return Ok(());
         }
         killpg(OsPid::from_raw(self.os_pid as i32), signal).map_err(|err| err.to_string())
     }
@@ -314,7 +327,7 @@ impl ChildProcess {
     /// Changes the nice value of the whole group and the cgroup CPU weight.
     pub(crate) fn set_priority(&self, nice: i32, cpu_weight: u32) -> Result<(), String> {
         let state = self.shared.state.lock();
-        if state.reaped {
+        if state.pid_released {
             return Ok(());
         }
         sys::set_group_nice(self.os_pid, nice).map_err(|err| format!("setpriority: {err}"))?;
@@ -327,7 +340,7 @@ impl ChildProcess {
     /// Resident memory of the child's tree: the cgroup's charge, else the RSS of the leader.
     pub(crate) fn memory_usage(&self) -> u64 {
         let state = self.shared.state.lock();
-        if state.reaped {
+        if state.pid_released {
             return 0;
         }
         if let Some(bytes) = state.cgroup.as_ref().and_then(Cgroup::memory_usage) {
@@ -347,6 +360,28 @@ impl Drop for ChildProcess {
     fn drop(&mut self) {
         self.kill_group();
     }
+}
+
+/// SIGKILLs everything the child started. Behind a PID namespace that means killing its init:
+/// the Linux kernel then kills the whole namespace, the init is reaped by the keeper, and the
+/// keeper exits last, so once the leader is reaped nothing of the tree is left. (Killing the
+/// keeper first would leave the init to finish tearing the namespace down on its own.) Without
+/// a namespace, or before the init exists, the whole process group is killed.
+fn kill_tree(state: &State, os_pid: u32) {
+    if state.pid_namespace
+        && let Some(init) = first_child(os_pid)
+        && kill(OsPid::from_raw(init), Signal::SIGKILL).is_ok()
+    {
+        return;
+    }
+    let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
+}
+
+/// The first child of `os_pid` (the keeper has exactly one: the init).
+fn first_child(os_pid: u32) -> Option<i32> {
+    let children =
+        std::fs::read_to_string(format!("/proc/{os_pid}/task/{os_pid}/children")).ok()?;
+    children.split_whitespace().next()?.parse().ok()
 }
 
 fn exit_info(state: &State) -> ExitInfo {
@@ -439,19 +474,23 @@ fn spawn_waiter(shared: &Arc<Shared>, os_pid: u32) {
                 other => break other.ok(),
             }
         };
+        // From here on the pid may be reused: no more signals to it.
+        state.pid_released = true;
         state.status = status;
-        state.reaped = true;
         state.ended = Some(Instant::now());
         let cgroup = state.cgroup.take();
-        if let Some(cgroup) = &cgroup {
-            state.oom_killed = cgroup.oom_killed();
-        }
-        shared.changed.notify_all();
         drop(state);
-        // Removing the folders is bookkeeping; waiters need not wait for it.
-        if let Some(cgroup) = cgroup {
+        // The cgroup holds the whole tree, even processes that left the group or are still
+        // dying: kill what is left and wait until it is empty before reporting the exit.
+        let oom_killed = cgroup.is_some_and(|cgroup| {
+            let oom_killed = cgroup.oom_killed();
             cgroup.remove();
-        }
+            oom_killed
+        });
+        let mut state = shared.state.lock();
+        state.oom_killed = oom_killed;
+        state.reaped = true;
+        shared.changed.notify_all();
     };
     if thread::Builder::new()
         .name("agentos-child-waiter".into())
@@ -463,6 +502,7 @@ fn spawn_waiter(shared: &Arc<Shared>, os_pid: u32) {
         let status = waitpid(pid, None).ok();
         let mut state = fallback.state.lock();
         state.status = status;
+        state.pid_released = true;
         state.reaped = true;
         state.killed = true;
         state.ended = Some(Instant::now());
@@ -480,9 +520,9 @@ fn spawn_watchdog(shared: &Arc<Shared>, os_pid: u32, timeout: Duration) {
         let mut state = shared.state.lock();
         while !state.reaped {
             if shared.changed.wait_until(&mut state, deadline).timed_out() {
-                if !state.reaped {
+                if !state.pid_released {
                     state.timed_out = true;
-                    let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
+                    kill_tree(&state, os_pid);
                 }
                 break;
             }

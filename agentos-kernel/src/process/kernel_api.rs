@@ -94,6 +94,7 @@ impl Kernel {
             output_limit: spec.limits.output_bytes,
             wall_timeout: spec.limits.wall_timeout,
             stream_output: spec.stream_output,
+            pid_namespace: prepared.setup.unshare_flags & libc::CLONE_NEWPID != 0,
         };
         let child = Arc::new(ChildProcess::spawn(
             launch,

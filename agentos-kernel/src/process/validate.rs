@@ -214,6 +214,20 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever `..`, `.` and names a requested working directory holds, the one chosen is
+        /// either refused or inside an allowed folder.
+        #[test]
+        fn cwd_never_escapes_the_allowed_paths(parts in proptest::collection::vec("(\\.\\.|\\.|a|b|tmp|etc)", 0..8)) {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+            let mut spec = SpawnSpec::new("/bin/true", [""; 0]);
+            spec.allowed_write = vec![dir.path().to_path_buf()];
+            spec.cwd = Some(dir.path().join(parts.join("/")));
+            if let Ok(cwd) = working_directory(&spec) {
+                prop_assert!(cwd.starts_with(dir.path().canonicalize().unwrap()), "{}", cwd.display());
+            }
+        }
+
         #[test]
         fn names_with_a_forbidden_char_never_resolve(prefix in "[a-z/]{0,8}", c in proptest::sample::select(FORBIDDEN_PROGRAM_CHARS), suffix in "[a-z]{0,8}") {
             let program = format!("{prefix}{c}{suffix}");

@@ -68,14 +68,6 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
         // SAFETY: plain integer arguments; affects only the calling process.
         check(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) } as i64)?;
     }
-    for limit in &setup.rlimits {
-        let value = libc::rlimit {
-            rlim_cur: limit.value,
-            rlim_max: limit.value,
-        };
-        // SAFETY: `value` is a valid rlimit on the stack.
-        check(unsafe { libc::setrlimit(limit.resource, &value) } as i64)?;
-    }
     if setup.unshare_flags != 0 {
         // SAFETY: unshare takes flags only and affects the calling process.
         check(unsafe { libc::unshare(setup.unshare_flags) } as i64)?;
@@ -91,6 +83,17 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
     }
     if setup.mount_proc {
         mount_fresh_proc()?;
+    }
+    // Limits come after the setup above, which opens files (id maps, the status pipe) while
+    // the process still holds every descriptor of its parent: an open-files limit set earlier
+    // would make those opens fail. Only the program's process carries them.
+    for limit in &setup.rlimits {
+        let value = libc::rlimit {
+            rlim_cur: limit.value,
+            rlim_max: limit.value,
+        };
+        // SAFETY: `value` is a valid rlimit on the stack.
+        check(unsafe { libc::setrlimit(limit.resource, &value) } as i64)?;
     }
     if let Some(ruleset) = &setup.landlock_ruleset {
         no_new_privs()?;
