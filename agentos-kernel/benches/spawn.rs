@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use agentos_kernel::{CapabilitySet, Kernel, SandboxPreset};
+use agentos_kernel::{CapabilitySet, Kernel, SandboxLayers, SandboxPreset};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn spawn_wait(c: &mut Criterion) {
@@ -46,6 +46,27 @@ fn spawn_wait(c: &mut Criterion) {
             let spawned = kernel
                 .spawn_process(root, SandboxPreset::Standard.spec("/bin/true", [""; 0]))
                 .expect("kernel spawn");
+            assert!(spawned.child.wait(None).success());
+            kernel.reap_process(root, spawned.pid).expect("reap");
+        });
+    });
+
+    // Where the time goes: the kernel's process handling alone, and every layer but the
+    // fresh network namespace (a spec with the network capability).
+    group.bench_function("kernel_no_layers", |b| {
+        b.iter(|| {
+            let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+            spec.layers = SandboxLayers::none();
+            let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+            assert!(spawned.child.wait(None).success());
+            kernel.reap_process(root, spawned.pid).expect("reap");
+        });
+    });
+    group.bench_function("kernel_all_layers_with_network", |b| {
+        b.iter(|| {
+            let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+            spec.network = true;
+            let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
             assert!(spawned.child.wait(None).success());
             kernel.reap_process(root, spawned.pid).expect("reap");
         });
