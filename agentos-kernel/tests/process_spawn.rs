@@ -121,3 +121,14 @@ fn handles_are_send_and_sync_and_exit_info_explains_itself() {
     );
     assert_eq!(info.shell_status(), 137);
 }
+
+#[test]
+fn wall_timeout_holds_after_the_child_closes_its_output() {
+    let (kernel, root) = kernel();
+    let mut spec = SandboxPreset::Standard.spec("/bin/sh", ["-c", "exec >&- 2>&-; sleep 30"]);
+    spec.limits.wall_timeout = Some(Duration::from_millis(100));
+    let spawned = kernel.spawn_process(root, spec).unwrap();
+    let info = spawned.child.wait(None);
+    assert!(info.timed_out, "{info:?}");
+    assert!(info.duration < Duration::from_secs(10));
+}

@@ -3,21 +3,20 @@
 //! `kill` and on drop.
 
 use std::{
-    io::Read,
+    os::fd::OwnedFd,
     path::{Path, PathBuf},
     process::{Command, Stdio},
     sync::{
         Arc,
-        mpsc::{Receiver, SyncSender, sync_channel},
+        mpsc::{Receiver, sync_channel},
     },
-    thread,
     time::{Duration, Instant},
 };
 
 use nix::{
     sys::{
-        signal::{Signal, kill, killpg},
-        wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid},
+        signal::{Signal, killpg},
+        wait::{WaitStatus, waitpid},
     },
     unistd::Pid as OsPid,
 };
@@ -27,14 +26,15 @@ use crate::{
     error::Error,
     process::{
         cgroup::Cgroup,
-        output::{Capture, OutputChunk, OutputStream},
+        output::{Capture, OutputChunk},
         report::SandboxReport,
+        supervisor::{self, Supervised, kill_tree},
     },
     sys::{self, ChildSetup},
 };
 
 /// How long `wait` lets the output readers drain after the child is gone.
-const OUTPUT_DRAIN: Duration = Duration::from_secs(2);
+pub(super) const OUTPUT_DRAIN: Duration = Duration::from_secs(2);
 
 /// Chunks buffered in the output stream before the reader waits for the consumer.
 const STREAM_DEPTH: usize = 64;
@@ -102,7 +102,8 @@ impl std::fmt::Display for ExitInfo {
 
 /// A handle to a running (or finished) child process.
 ///
-/// Dropping the handle kills the child's whole process group; the waiter thread still reaps it.
+/// Dropping the handle kills the child's whole process group; its supervisor thread still
+/// reaps it.
 #[derive(Debug)]
 pub struct ChildProcess {
     shared: Arc<Shared>,
@@ -112,30 +113,33 @@ pub struct ChildProcess {
     stream: Mutex<Option<Receiver<OutputChunk>>>,
 }
 
+/// What the handle and the supervisor thread share.
 #[derive(Debug)]
-struct Shared {
-    state: Mutex<State>,
-    changed: Condvar,
+pub(super) struct Shared {
+    pub(super) state: Mutex<State>,
+    pub(super) changed: Condvar,
 }
 
+/// The child's state, guarded by `Shared::state`.
 #[derive(Debug)]
-struct State {
-    status: Option<WaitStatus>,
+pub(super) struct State {
+    pub(super) status: Option<WaitStatus>,
     /// The leader was reaped: its pid may be reused, so no signal may be sent any more.
-    pid_released: bool,
+    pub(super) pid_released: bool,
     /// Everything is over (leader reaped, cgroup emptied); `wait` returns.
-    reaped: bool,
+    pub(super) reaped: bool,
     /// The program runs behind a keeper and an init in its own PID namespace.
-    pid_namespace: bool,
-    readers_open: u8,
-    stdout: Capture,
-    stderr: Capture,
-    timed_out: bool,
-    killed: bool,
-    oom_killed: bool,
-    cgroup: Option<Cgroup>,
-    started: Instant,
-    ended: Option<Instant>,
+    pub(super) pid_namespace: bool,
+    /// Output pipes not yet at end of file.
+    pub(super) readers_open: u8,
+    pub(super) stdout: Capture,
+    pub(super) stderr: Capture,
+    pub(super) timed_out: bool,
+    pub(super) killed: bool,
+    pub(super) oom_killed: bool,
+    pub(super) cgroup: Option<Cgroup>,
+    pub(super) started: Instant,
+    pub(super) ended: Option<Instant>,
 }
 
 /// What `spawn` needs beyond the spec: resolved program, cwd and the prepared layers.
@@ -183,17 +187,31 @@ impl ChildProcess {
             }
         };
         let os_pid = child.id();
-        let stdout = child.stdout.take();
-        let stderr = child.stderr.take();
-        // The std handle is not needed: the waiter thread reaps by pid.
+        let stdout = child.stdout.take().map(OwnedFd::from);
+        let stderr = child.stderr.take().map(OwnedFd::from);
+        // The std handle is not needed: the supervisor reaps by pid.
         drop(child);
+        let pidfd = match sys::pidfd_open(os_pid) {
+            Ok(pidfd) => pidfd,
+            Err(err) => {
+                let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
+                let _ = waitpid(OsPid::from_raw(os_pid as i32), None);
+                if let Some(cgroup) = &cgroup {
+                    cgroup.remove();
+                }
+                return Err(Error::Spawn {
+                    program: launch.program.display().to_string(),
+                    reason: format!("pidfd_open (Linux 5.3 or later is needed): {err}"),
+                });
+            }
+        };
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 status: None,
                 pid_released: false,
                 reaped: false,
                 pid_namespace: launch.pid_namespace,
-                readers_open: 2,
+                readers_open: u8::from(stdout.is_some()) + u8::from(stderr.is_some()),
                 stdout: Capture::with_limit(launch.output_limit),
                 stderr: Capture::with_limit(launch.output_limit),
                 timed_out: false,
@@ -211,12 +229,14 @@ impl ChildProcess {
         } else {
             (None, None)
         };
-        spawn_reader(&shared, stdout, OutputStream::Stdout, sender.clone());
-        spawn_reader(&shared, stderr, OutputStream::Stderr, sender);
-        spawn_waiter(&shared, os_pid);
-        if let Some(timeout) = launch.wall_timeout {
-            spawn_watchdog(&shared, os_pid, timeout);
-        }
+        supervisor::start(Supervised {
+            shared: Arc::clone(&shared),
+            os_pid,
+            pidfd,
+            pipes: [stdout, stderr],
+            sender,
+            deadline: launch.wall_timeout.map(|timeout| started + timeout),
+        });
         Ok(ChildProcess {
             shared,
             os_pid,
@@ -362,29 +382,7 @@ impl Drop for ChildProcess {
     }
 }
 
-/// SIGKILLs everything the child started. Behind a PID namespace that means killing its init:
-/// the Linux kernel then kills the whole namespace, the init is reaped by the keeper, and the
-/// keeper exits last, so once the leader is reaped nothing of the tree is left. (Killing the
-/// keeper first would leave the init to finish tearing the namespace down on its own.) Without
-/// a namespace, or before the init exists, the whole process group is killed.
-fn kill_tree(state: &State, os_pid: u32) {
-    if state.pid_namespace
-        && let Some(init) = first_child(os_pid)
-        && kill(OsPid::from_raw(init), Signal::SIGKILL).is_ok()
-    {
-        return;
-    }
-    let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
-}
-
-/// The first child of `os_pid` (the keeper has exactly one: the init).
-fn first_child(os_pid: u32) -> Option<i32> {
-    let children =
-        std::fs::read_to_string(format!("/proc/{os_pid}/task/{os_pid}/children")).ok()?;
-    children.split_whitespace().next()?.parse().ok()
-}
-
-fn exit_info(state: &State) -> ExitInfo {
+pub(super) fn exit_info(state: &State) -> ExitInfo {
     let (code, signal) = match state.status {
         Some(WaitStatus::Exited(_, code)) => (Some(code), None),
         Some(WaitStatus::Signaled(_, signal, _)) => (None, Some(signal as i32)),
@@ -400,141 +398,6 @@ fn exit_info(state: &State) -> ExitInfo {
         stderr: state.stderr.bytes.clone(),
         output_dropped: state.stdout.dropped + state.stderr.dropped,
         duration: state.ended.unwrap_or_else(Instant::now) - state.started,
-    }
-}
-
-fn spawn_reader(
-    shared: &Arc<Shared>,
-    pipe: Option<impl Read + Send + 'static>,
-    stream: OutputStream,
-    mut sender: Option<SyncSender<OutputChunk>>,
-) {
-    let fallback = Arc::clone(shared);
-    let shared = Arc::clone(shared);
-    let body = move || {
-        if let Some(mut pipe) = pipe {
-            let mut buffer = [0u8; 8192];
-            loop {
-                match pipe.read(&mut buffer) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        {
-                            let mut state = shared.state.lock();
-                            match stream {
-                                OutputStream::Stdout => state.stdout.push(&buffer[..n]),
-                                OutputStream::Stderr => state.stderr.push(&buffer[..n]),
-                            }
-                        }
-                        if let Some(channel) = &sender {
-                            let chunk = OutputChunk {
-                                stream,
-                                data: buffer[..n].to_vec(),
-                            };
-                            if channel.send(chunk).is_err() {
-                                sender = None;
-                            }
-                        }
-                    }
-                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(_) => break,
-                }
-            }
-        }
-        let mut state = shared.state.lock();
-        state.readers_open -= 1;
-        shared.changed.notify_all();
-    };
-    if thread::Builder::new()
-        .name("agentos-child-output".into())
-        .spawn(body)
-        .is_err()
-    {
-        // No reader: the pipe closes with the failed closure; count the reader as finished.
-        let mut state = fallback.state.lock();
-        state.readers_open -= 1;
-        fallback.changed.notify_all();
-    }
-}
-
-fn spawn_waiter(shared: &Arc<Shared>, os_pid: u32) {
-    let fallback = Arc::clone(shared);
-    let shared = Arc::clone(shared);
-    let pid = OsPid::from_raw(os_pid as i32);
-    let body = move || {
-        // Wait without reaping, so the pid (and group id) cannot be reused while we clean up.
-        while let Err(nix::errno::Errno::EINTR) =
-            waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT)
-        {}
-        let mut state = shared.state.lock();
-        // Nothing the child started may outlive it.
-        let _ = killpg(pid, Signal::SIGKILL);
-        let status = loop {
-            match waitpid(pid, None) {
-                Err(nix::errno::Errno::EINTR) => continue,
-                other => break other.ok(),
-            }
-        };
-        // From here on the pid may be reused: no more signals to it.
-        state.pid_released = true;
-        state.status = status;
-        state.ended = Some(Instant::now());
-        let cgroup = state.cgroup.take();
-        drop(state);
-        // The cgroup holds the whole tree, even processes that left the group or are still
-        // dying: kill what is left and wait until it is empty before reporting the exit.
-        let oom_killed = cgroup.is_some_and(|cgroup| {
-            let oom_killed = cgroup.oom_killed();
-            cgroup.remove();
-            oom_killed
-        });
-        let mut state = shared.state.lock();
-        state.oom_killed = oom_killed;
-        state.reaped = true;
-        shared.changed.notify_all();
-    };
-    if thread::Builder::new()
-        .name("agentos-child-waiter".into())
-        .spawn(body)
-        .is_err()
-    {
-        // No thread for the waiter: end the child now rather than leave a zombie behind.
-        let _ = killpg(pid, Signal::SIGKILL);
-        let status = waitpid(pid, None).ok();
-        let mut state = fallback.state.lock();
-        state.status = status;
-        state.pid_released = true;
-        state.reaped = true;
-        state.killed = true;
-        state.ended = Some(Instant::now());
-        if let Some(cgroup) = state.cgroup.take() {
-            cgroup.remove();
-        }
-        fallback.changed.notify_all();
-    }
-}
-
-fn spawn_watchdog(shared: &Arc<Shared>, os_pid: u32, timeout: Duration) {
-    let shared = Arc::clone(shared);
-    let body = move || {
-        let deadline = Instant::now() + timeout;
-        let mut state = shared.state.lock();
-        while !state.reaped {
-            if shared.changed.wait_until(&mut state, deadline).timed_out() {
-                if !state.pid_released {
-                    state.timed_out = true;
-                    kill_tree(&state, os_pid);
-                }
-                break;
-            }
-        }
-    };
-    if thread::Builder::new()
-        .name("agentos-child-watchdog".into())
-        .spawn(body)
-        .is_err()
-    {
-        // Without a watchdog the timeout cannot be kept: end the child now instead.
-        let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
     }
 }
 

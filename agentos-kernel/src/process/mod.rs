@@ -11,6 +11,7 @@ mod report;
 mod sandbox;
 mod seccomp_filter;
 mod spec;
+mod supervisor;
 mod table;
 mod validate;
 

@@ -7,11 +7,13 @@
 
 mod child_setup;
 mod pid_namespace;
+mod pidfd;
 mod priority;
 mod probe;
 
 pub(crate) use self::{
     child_setup::{ChildSetup, Rlimit, install},
+    pidfd::pidfd_open,
     priority::set_group_nice,
     probe::{landlock_abi, namespaces_available, seccomp_available},
 };
