@@ -172,3 +172,29 @@ fn calls_are_capability_checked() {
 fn root_of(kernel: &Kernel) -> agentos_kernel::Pid {
     kernel.create_process("root", CapabilitySet::all())
 }
+
+#[test]
+fn pids_from_create_process_work_with_the_process_calls() {
+    let (kernel, root) = kernel();
+    let plain = kernel.create_process("plain", CapabilitySet::new());
+    let info = kernel.get_process_info(root, plain).unwrap();
+    assert_eq!(
+        (info.name.as_str(), info.priority, info.state),
+        (
+            "plain",
+            agentos_kernel::DEFAULT_PRIORITY,
+            ProcessState::Ready
+        )
+    );
+    kernel.set_process_priority(root, plain, 9).unwrap();
+    kernel.kill_process(root, plain).unwrap();
+    assert_eq!(
+        kernel.get_process_state(root, plain).unwrap(),
+        ProcessState::Terminated
+    );
+    kernel.reap_process(root, plain).unwrap();
+    assert!(matches!(
+        kernel.get_process_info(root, plain),
+        Err(Error::NoSuchProcess(_))
+    ));
+}

@@ -21,6 +21,9 @@ use crate::{
     },
 };
 
+/// The priority of a PID made without one (the middle of the reference's 4–7 band).
+pub const DEFAULT_PRIORITY: u8 = 5;
+
 /// What `spawn_process` returns.
 #[derive(Debug, Clone)]
 pub struct Spawned {
@@ -191,6 +194,7 @@ impl Kernel {
     /// refuses the renice.
     pub fn set_process_priority(&self, caller: Pid, target: Pid, priority: u8) -> Result<()> {
         self.require(caller, CapabilityKind::SpawnProcess, "-")?;
+        self.ensure_record(target);
         let child = {
             let mut records = self.runtime().records.lock();
             let record = records
@@ -255,6 +259,7 @@ impl Kernel {
     /// signal or a child that already exited.
     pub fn send_signal(&self, caller: Pid, target: Pid, signal: i32) -> Result<()> {
         self.require(caller, CapabilityKind::KillProcess, "-")?;
+        self.ensure_record(target);
         let child = {
             let mut records = self.runtime().records.lock();
             let record = records
@@ -329,13 +334,30 @@ impl Kernel {
         self.capabilities_of(caller).map(drop)
     }
 
+    /// A PID made by [`Kernel::create_process`] (no runtime record yet) gets a record with
+    /// the default priority, so the process calls work on every kernel PID.
+    pub(crate) fn ensure_record(&self, target: Pid) {
+        if self.runtime().records.lock().contains_key(&target) {
+            return;
+        }
+        if let Ok(name) = self.process_name(target) {
+            self.runtime()
+                .records
+                .lock()
+                .entry(target)
+                .or_insert_with(|| Record::new(&name, DEFAULT_PRIORITY));
+        }
+    }
+
     pub(crate) fn child_of(&self, target: Pid) -> Result<Arc<ChildProcess>> {
+        self.ensure_record(target);
         let records = self.runtime().records.lock();
         let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
         record.child.clone().ok_or(Error::NoOsProcess(target))
     }
 
     pub(crate) fn info_of(&self, target: Pid) -> Result<ProcessInfo> {
+        self.ensure_record(target);
         let current = self.runtime().scheduler.lock().current();
         let records = self.runtime().records.lock();
         let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;
@@ -384,6 +406,7 @@ impl Kernel {
     /// Kills (when `kill`) and retires `target`: scheduler entry and memory freed, state
     /// `Terminated`.
     pub(crate) fn terminate(&self, target: Pid, kill: bool) -> Result<Option<ExitInfo>> {
+        self.ensure_record(target);
         let child = {
             let records = self.runtime().records.lock();
             let record = records.get(&target).ok_or(Error::NoSuchProcess(target))?;

@@ -22,7 +22,7 @@ use crate::capability::CapabilitySet;
 pub(crate) use self::table::Runtime;
 pub use self::{
     child::{ChildProcess, ExitInfo},
-    kernel_api::Spawned,
+    kernel_api::{DEFAULT_PRIORITY, Spawned},
     output::{OutputChunk, OutputStream},
     preset::{SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS, SandboxPreset},
     report::{Layer, LayerReport, LayerStatus, SandboxReport},
