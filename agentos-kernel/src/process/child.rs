@@ -366,7 +366,7 @@ impl ChildProcess {
         if let Some(bytes) = state.cgroup.as_ref().and_then(Cgroup::memory_usage) {
             return bytes;
         }
-        rss_of(self.os_pid).unwrap_or(0)
+        group_rss(self.os_pid)
     }
 
     /// The exit information if the child has exited, without waiting.
@@ -401,9 +401,26 @@ pub(super) fn exit_info(state: &State) -> ExitInfo {
     }
 }
 
-fn rss_of(os_pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{os_pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+/// Resident memory of every process in group `pgid` (from `/proc`, for hosts without a memory
+/// cgroup).
+fn group_rss(pgid: u32) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let (_, rest) = stat.rsplit_once(')')?;
+            // After the name: state, ppid, pgrp.
+            let group: u32 = rest.split_whitespace().nth(2)?.parse().ok()?;
+            if group != pgid {
+                return None;
+            }
+            let status = std::fs::read_to_string(entry.path().join("status")).ok()?;
+            let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        })
+        .sum()
 }

@@ -104,6 +104,19 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
         add(libc::RLIMIT_NOFILE, limits.open_files, "open files");
         add(libc::RLIMIT_FSIZE, limits.file_size_bytes, "file size");
         add(libc::RLIMIT_CORE, Some(0), "core");
+        // RLIMIT_NPROC counts every process of the real uid; only inside a fresh user
+        // namespace does that mean "this sandbox's processes" (the init counts too).
+        if let (true, Some(processes)) = (pid_namespace, limits.processes) {
+            setup.rlimits.push(Rlimit {
+                resource: libc::RLIMIT_NPROC,
+                value: processes + 1,
+            });
+            if nix::unistd::geteuid().is_root() {
+                parts.push(format!("processes {processes} (root is exempt from RLIMIT_NPROC; the pids cgroup holds it)"));
+            } else {
+                parts.push(format!("processes {processes}"));
+            }
+        }
         report.push(Layer::Rlimits, enforced(parts.join(", ")));
     } else {
         report.push(Layer::Rlimits, LayerStatus::Disabled);
