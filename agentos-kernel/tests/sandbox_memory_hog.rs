@@ -15,11 +15,12 @@ fn memory_hog_is_killed_and_reported() {
     spec.limits.memory_bytes = Some(64 * 1024 * 1024);
     spec.limits.address_space_bytes = None;
     let (report, info) = run(&kernel, root, spec);
-    assert!(
-        !String::from_utf8_lossy(&info.stdout).contains("survived"),
-        "{info:?}"
-    );
+    // Without a memory cgroup (not root) the report says so and nothing stops the hog.
     if layer_enforced(&report, Layer::Cgroups) {
+        assert!(
+            !String::from_utf8_lossy(&info.stdout).contains("survived"),
+            "{info:?}"
+        );
         assert_eq!(info.signal, Some(libc::SIGKILL), "{info:?}");
         assert!(info.oom_killed, "{info:?}");
     }
