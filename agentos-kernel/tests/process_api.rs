@@ -18,6 +18,16 @@ fn nice_of(os_pid: u32) -> i32 {
     rest.split_whitespace().nth(16).unwrap().parse().unwrap()
 }
 
+/// `cpu.shares` of the v1 cpu cgroup `os_pid` is in (this host's layout).
+fn cpu_shares_of(os_pid: u32) -> Option<u64> {
+    let cgroups = std::fs::read_to_string(format!("/proc/{os_pid}/cgroup")).ok()?;
+    let path = cgroups
+        .lines()
+        .find_map(|line| line.split_once(":cpu:").map(|(_, path)| path.to_owned()))?;
+    let shares = std::fs::read_to_string(format!("/sys/fs/cgroup/cpu{path}/cpu.shares")).ok()?;
+    shares.trim().parse().ok()
+}
+
 #[test]
 fn kernel_only_processes_have_info_state_and_stats() {
     let (kernel, root) = kernel();
@@ -99,8 +109,15 @@ fn priority_renices_the_real_child() {
         OutputStream::Stdout
     );
     assert_eq!(nice_of(spawned.os_pid), 0);
+    let shares_before = cpu_shares_of(spawned.os_pid);
     kernel.set_process_priority(root, spawned.pid, 1).unwrap();
     assert_eq!(nice_of(spawned.os_pid), 10);
+    if spawned.report.is_enforced(agentos_kernel::Layer::Cgroups) {
+        assert_eq!(
+            (shares_before, cpu_shares_of(spawned.os_pid)),
+            (Some(1024), Some(512))
+        );
+    }
     assert_eq!(
         kernel.get_process_info(root, spawned.pid).unwrap().priority,
         1
