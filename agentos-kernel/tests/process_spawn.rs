@@ -63,6 +63,7 @@ fn exit_code_and_stderr_are_reported() {
     assert_eq!(info.code, Some(7));
     assert_eq!(info.stderr, b"oops\n");
     assert_eq!(info.shell_status(), 7);
+    assert_eq!(info.cli_exit_code(), 7);
 }
 
 #[test]
@@ -127,6 +128,7 @@ fn handles_are_send_and_sync_and_exit_info_explains_itself() {
         "killed by signal 9 (SIGKILL): the kernel killed it when its time ran out"
     );
     assert_eq!(info.shell_status(), 137);
+    assert_eq!(info.cli_exit_code(), agentos_kernel::EXIT_TIMED_OUT);
 }
 
 #[test]

@@ -39,6 +39,12 @@ pub(super) const OUTPUT_DRAIN: Duration = Duration::from_secs(2);
 /// Chunks buffered in the output stream before the reader waits for the consumer.
 const STREAM_DEPTH: usize = 64;
 
+/// Exit code for a program the kernel killed when its time ran out (as `timeout(1)`).
+pub const EXIT_TIMED_OUT: i32 = 124;
+
+/// Exit code for a program the kernel refused to start (as `env(1)` and container runners).
+pub const EXIT_REFUSED: i32 = 125;
+
 /// How a child ended, with its captured output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitInfo {
@@ -66,6 +72,17 @@ impl ExitInfo {
     /// True for exit code 0.
     pub fn success(&self) -> bool {
         self.code == Some(0)
+    }
+
+    /// The status a command-line runner should exit with: the program's own exit code; 124
+    /// (as `timeout(1)`) when the kernel killed it at its time limit; otherwise 128 + the
+    /// signal that ended it (137 for a kernel or OOM kill).
+    pub fn cli_exit_code(&self) -> i32 {
+        if self.timed_out {
+            EXIT_TIMED_OUT
+        } else {
+            self.shell_status()
+        }
     }
 
     /// A shell-style status: the exit code, or 128 + the signal number.

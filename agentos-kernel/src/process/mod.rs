@@ -21,7 +21,7 @@ use crate::capability::CapabilitySet;
 
 pub(crate) use self::table::Runtime;
 pub use self::{
-    child::{ChildProcess, ExitInfo},
+    child::{ChildProcess, EXIT_REFUSED, EXIT_TIMED_OUT, ExitInfo},
     kernel_api::{DEFAULT_PRIORITY, Spawned},
     output::{OutputChunk, OutputStream},
     preset::{SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS, SandboxPreset},
