@@ -103,3 +103,36 @@ fn oom_policy_kills_the_largest_child_and_reports_it() {
     let stats = kernel.get_memory_stats(root).unwrap();
     assert_eq!((stats.oom_kills, stats.used_memory), (1, 1024));
 }
+
+#[test]
+fn a_charge_that_reaches_critical_kills_the_largest_process() {
+    let (kernel, root) = kernel();
+    kernel
+        .configure_memory(
+            root,
+            MemoryConfig {
+                total_bytes: 1000,
+                oom_kill: true,
+            },
+        )
+        .unwrap();
+    let big = kernel.create_process_with_priority("big", 5, CapabilitySet::new());
+    let small = kernel.create_process_with_priority("small", 5, CapabilitySet::new());
+    assert_eq!(
+        kernel.memory_charge(big, MemoryKind::SharedMemory, 700),
+        None
+    );
+    let event = kernel
+        .memory_charge(small, MemoryKind::Pipe, 260)
+        .expect("96 % is critical");
+    assert_eq!((event.pid, event.bytes, event.used_before), (big, 700, 960));
+    assert_eq!(
+        kernel.get_process_state(root, big).unwrap(),
+        ProcessState::Terminated
+    );
+    let stats = kernel.get_memory_stats(root).unwrap();
+    assert_eq!(
+        (stats.used_memory, stats.pressure, stats.oom_kills),
+        (260, PressureLevel::Low, 1)
+    );
+}

@@ -84,3 +84,34 @@ fn no_zombie_after_a_thousand_spawns() {
     assert!(leftovers.is_empty(), "children left behind: {leftovers:?}");
     assert_eq!(kernel.get_process_list(root).unwrap(), vec![]);
 }
+
+#[test]
+fn a_sandboxed_child_cannot_signal_processes_outside_its_sandbox() {
+    let (kernel, root) = kernel();
+    let mut outsider = std::process::Command::new("/bin/sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    // No namespaces, so the outsider's pid is visible: only Landlock's signal scope stops it.
+    let mut spec = SandboxPreset::Standard.spec(
+        "/bin/sh",
+        [
+            "-c".to_owned(),
+            format!("kill -TERM {}; echo $?", outsider.id()),
+        ],
+    );
+    spec.layers.namespaces = false;
+    let (report, info) = run(&kernel, root, spec);
+    let scoped = report.to_string().contains("no signals");
+    let alive = outsider.try_wait().unwrap().is_none();
+    outsider.kill().unwrap();
+    outsider.wait().unwrap();
+    if scoped {
+        assert!(alive, "the outsider was killed: {info:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&info.stdout).trim(),
+            "1",
+            "{info:?}"
+        );
+    }
+}

@@ -55,10 +55,17 @@ impl Kernel {
     }
 
     /// Charges `bytes` of kernel memory to `pid` (for IPC and filesystem code), then applies
-    /// the OOM policy: at critical pressure the largest process is killed and reported.
+    /// the OOM policy: at critical pressure the largest process is killed and reported. This
+    /// is cheap enough for every IPC write: it uses the children's resident memory as last
+    /// measured (by [`Kernel::enforce_memory_pressure`] or the memory stats calls).
     pub fn memory_charge(&self, pid: Pid, kind: MemoryKind, bytes: u64) -> Option<OomEvent> {
-        self.runtime().memory.lock().charge(pid, kind, bytes);
-        self.enforce_memory_pressure()
+        let event = {
+            let mut memory = self.runtime().memory.lock();
+            memory.charge(pid, kind, bytes);
+            memory.choose_oom_victim()?
+        };
+        let _ = self.terminate(event.pid, true);
+        Some(event)
     }
 
     /// Releases `bytes` of kernel memory charged to `pid`; returns what was released.

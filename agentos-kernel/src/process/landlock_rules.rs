@@ -4,13 +4,16 @@ use std::os::fd::OwnedFd;
 
 use landlock::{
     ABI, Access, AccessFs, AccessNet, BitFlags, NetPort, Ruleset, RulesetAttr, RulesetCreatedAttr,
-    path_beneath_rules,
+    Scope, path_beneath_rules,
 };
 
 use crate::process::spec::SpawnSpec;
 
 /// First ABI with TCP bind/connect rules.
 const FIRST_NET_ABI: u32 = 4;
+
+/// First ABI with signal and abstract-unix-socket scopes.
+const FIRST_SCOPE_ABI: u32 = 6;
 
 /// A ruleset ready for `landlock_restrict_self`, and a line describing it.
 pub(crate) struct BuiltRuleset {
@@ -40,6 +43,11 @@ pub(crate) fn build(spec: &SpawnSpec, version: u32) -> Result<BuiltRuleset, Stri
         .map_err(text)?;
     if !net_handled.is_empty() {
         ruleset = ruleset.handle_access(net_handled).map_err(text)?;
+    }
+    // Scopes: no signals to, and no abstract unix sockets of, processes outside the sandbox.
+    let scoped = version >= FIRST_SCOPE_ABI;
+    if scoped {
+        ruleset = ruleset.scope(Scope::from_all(abi)).map_err(text)?;
     }
     let mut created = ruleset
         .create()
@@ -80,8 +88,13 @@ pub(crate) fn build(spec: &SpawnSpec, version: u32) -> Result<BuiltRuleset, Stri
             spec.connect_ports, spec.bind_ports
         )
     };
+    let scopes = if scoped {
+        ", no signals or abstract sockets outside"
+    } else {
+        ""
+    };
     let detail = format!(
-        "ABI {version}: read-only {} paths, read-write {} paths, {tcp}",
+        "ABI {version}: read-only {} paths, read-write {} paths, {tcp}{scopes}",
         spec.allowed_read.len(),
         spec.allowed_write.len()
     );
