@@ -28,6 +28,7 @@ use crate::{
         cgroup::Cgroup,
         output::{Capture, OutputChunk},
         report::SandboxReport,
+        spawner,
         supervisor::{self, Supervised, kill_tree},
     },
     sys::{self, ChildSetup},
@@ -191,7 +192,7 @@ impl ChildProcess {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         sys::install(&mut command, setup);
         let started = Instant::now();
-        let mut child = match command.spawn() {
+        let mut child = match spawner::spawn(command) {
             Ok(child) => child,
             Err(err) => {
                 if let Some(cgroup) = &cgroup {

@@ -10,6 +10,7 @@ mod preset;
 mod report;
 mod sandbox;
 mod seccomp_filter;
+mod spawner;
 mod spec;
 mod supervisor;
 mod table;

@@ -9,7 +9,7 @@ use crate::{
         cgroup::{Cgroup, CgroupHost, CgroupLimits},
         landlock_rules,
         report::{Layer, LayerStatus, SandboxReport, enforced, unavailable},
-        seccomp_filter,
+        seccomp_filter, spawner,
         spec::SpawnSpec,
     },
     sys::{self, ChildSetup, Rlimit},
@@ -46,6 +46,8 @@ pub(crate) fn cgroup_host() -> &'static CgroupHost {
 pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
     let mut setup = ChildSetup {
         nice: Some(nice_for(spec.priority)),
+        // Die with the kernel's process (only safe when a long-lived thread does the forks).
+        parent_pid: spawner::available().then(|| nix::unistd::getpid().as_raw()),
         ..ChildSetup::default()
     };
     let mut report = SandboxReport::default();

@@ -29,6 +29,9 @@ pub(crate) struct Rlimit {
 /// Everything a child applies to itself before `exec`, prepared before the fork.
 #[derive(Debug, Default)]
 pub(crate) struct ChildSetup {
+    /// The kernel's pid: the child asks for SIGKILL when the thread that forked it exits,
+    /// and gives up if that parent is already gone.
+    pub(crate) parent_pid: Option<libc::pid_t>,
     /// `cgroup.procs` files the child joins (by writing `0`), opened by the parent.
     pub(crate) cgroup_procs: Vec<OwnedFd>,
     /// The nice value to start with.
@@ -60,6 +63,15 @@ pub(crate) fn install(command: &mut Command, setup: ChildSetup) {
 }
 
 fn apply(setup: &ChildSetup) -> io::Result<()> {
+    if let Some(parent) = setup.parent_pid {
+        // SAFETY: prctl and getppid take and return integers only.
+        unsafe {
+            check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) as i64)?;
+            if libc::getppid() != parent {
+                return Err(io::Error::from_raw_os_error(libc::ESRCH));
+            }
+        }
+    }
     for procs in &setup.cgroup_procs {
         // SAFETY: writes two bytes from a static buffer to an fd owned by `setup`.
         check(unsafe { libc::write(procs.as_raw_fd(), b"0\n".as_ptr().cast(), 2) } as i64)?;
