@@ -426,6 +426,18 @@ mod tests {
         assert!(!dir.exists());
     }
 
+    proptest::proptest! {
+        /// Any mountinfo text (bad input included) gives a layout, never a panic, and every
+        /// v1 controller found is one the kernel uses.
+        #[test]
+        fn mountinfo_parsing_never_panics(text in "(([0-9 /a-z,-]|cgroup2?| - ){0,40}\n){0,8}") {
+            match CgroupHost::from_mountinfo(&text, |_| Some("memory pids cpu".into())) {
+                CgroupHost::V1 { mounts } => proptest::prop_assert!(mounts.iter().all(|(name, _)| CONTROLLERS.contains(name))),
+                CgroupHost::V2 { .. } | CgroupHost::Unavailable { .. } => {}
+            }
+        }
+    }
+
     #[test]
     fn v1_counter_parsing() {
         assert_eq!(
