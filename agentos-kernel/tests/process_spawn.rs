@@ -141,3 +141,15 @@ fn wall_timeout_holds_after_the_child_closes_its_output() {
     assert!(info.timed_out, "{info:?}");
     assert!(info.duration < Duration::from_secs(10));
 }
+
+#[test]
+fn huge_timeouts_mean_no_timeout() {
+    let (kernel, root) = kernel();
+    let mut spec = SandboxPreset::Standard.spec("/bin/echo", ["ok"]);
+    spec.limits.wall_timeout = Some(Duration::MAX);
+    let spawned = kernel.spawn_process(root, spec).unwrap();
+    let info = kernel
+        .wait_process(root, spawned.pid, Some(Duration::MAX))
+        .unwrap();
+    assert!(info.success() && !info.timed_out, "{info:?}");
+}

@@ -253,7 +253,10 @@ impl ChildProcess {
             pidfd,
             pipes: [stdout, stderr],
             sender,
-            deadline: launch.wall_timeout.map(|timeout| started + timeout),
+            // A timeout too large to represent is no timeout.
+            deadline: launch
+                .wall_timeout
+                .and_then(|timeout| started.checked_add(timeout)),
         });
         Ok(ChildProcess {
             shared,
@@ -295,8 +298,8 @@ impl ChildProcess {
     /// runs out (and reports `timed_out`).
     pub fn wait(&self, timeout: Option<Duration>) -> ExitInfo {
         let mut state = self.shared.state.lock();
-        if let Some(timeout) = timeout {
-            let deadline = Instant::now() + timeout;
+        // A timeout too large to represent is no timeout.
+        if let Some(deadline) = timeout.and_then(|timeout| Instant::now().checked_add(timeout)) {
             while !state.reaped {
                 if self
                     .shared
