@@ -98,11 +98,13 @@ struct PidMemory {
 
 impl PidMemory {
     fn kernel_bytes(&self) -> u64 {
-        self.by_kind.values().sum()
+        self.by_kind
+            .values()
+            .fold(0, |sum, bytes| sum.saturating_add(*bytes))
     }
 
     fn total(&self) -> u64 {
-        self.kernel_bytes() + self.os_resident
+        self.kernel_bytes().saturating_add(self.os_resident)
     }
 }
 
@@ -137,8 +139,9 @@ impl MemoryManager {
     /// Records `bytes` of `kind` held for `pid`.
     pub fn charge(&mut self, pid: Pid, kind: MemoryKind, bytes: u64) {
         let entry = self.per_pid.entry(pid).or_default();
-        *entry.by_kind.entry(kind).or_default() += bytes;
-        entry.allocations += 1;
+        let held = entry.by_kind.entry(kind).or_default();
+        *held = held.saturating_add(bytes);
+        entry.allocations = entry.allocations.saturating_add(1);
         entry.peak = entry.peak.max(entry.total());
     }
 
@@ -167,7 +170,9 @@ impl MemoryManager {
 
     /// Kernel charges plus resident memory of every PID.
     pub fn used(&self) -> u64 {
-        self.per_pid.values().map(PidMemory::total).sum()
+        self.per_pid
+            .values()
+            .fold(0, |sum, entry| sum.saturating_add(entry.total()))
     }
 
     /// The pressure level now.
@@ -291,6 +296,17 @@ mod tests {
             }
         );
         assert_eq!(m.stats().oom_kills, 1);
+    }
+
+    #[test]
+    fn huge_charges_saturate_instead_of_overflowing() {
+        let mut m = manager(u64::MAX);
+        m.charge(Pid(1), MemoryKind::Pipe, u64::MAX);
+        m.charge(Pid(1), MemoryKind::Pipe, u64::MAX);
+        m.charge(Pid(2), MemoryKind::File, u64::MAX);
+        m.set_os_resident(Pid(1), u64::MAX);
+        assert_eq!(m.used(), u64::MAX);
+        assert_eq!(m.pressure(), PressureLevel::Critical);
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
         if let (true, Some(processes)) = (pid_namespace, limits.processes) {
             setup.rlimits.push(Rlimit {
                 resource: libc::RLIMIT_NPROC,
-                value: processes + 1,
+                value: processes.saturating_add(1),
             });
             if nix::unistd::geteuid().is_root() {
                 parts.push(format!("processes {processes} (root is exempt from RLIMIT_NPROC; the pids cgroup holds it)"));
@@ -179,7 +179,7 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
         };
         let limits = CgroupLimits {
             memory_bytes: spec.limits.memory_bytes,
-            pids: spec.limits.processes.map(|n| n + overhead),
+            pids: spec.limits.processes.map(|n| n.saturating_add(overhead)),
             cpu_percent: spec.limits.cpu_percent,
             cpu_weight: cpu_weight_for(spec.priority),
         };
