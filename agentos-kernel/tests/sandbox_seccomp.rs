@@ -13,6 +13,11 @@ def call(name, *args):
     rc = getattr(libc, name)(*args)
     return "%s=%s" % (name, "EPERM" if rc == -1 and ctypes.get_errno() == errno.EPERM else rc)
 out = [call("ptrace", 0, 0, 0, 0), call("unshare", 0x10000000), call("mount", b"none", b"/tmp", b"tmpfs", 0, None), call("syscall", 321, 0, 0, 0)]
+out.append(call("syscall", 56, 0x10000000 | 17, 0, 0, 0, 0).replace("syscall", "clone_newuser"))
+rc = libc.syscall(435, 0, 0)
+out.append("clone3=" + ("ENOSYS" if rc == -1 and ctypes.get_errno() == errno.ENOSYS else str(rc)))
+import subprocess
+out.append("subprocess=%d" % subprocess.run(["/bin/true"]).returncode)
 try:
     socket.socket(socket.AF_INET, socket.SOCK_STREAM); out.append("inet=ok")
 except OSError as e:
@@ -33,7 +38,7 @@ fn dangerous_calls_and_inet_sockets_fail_with_eperm() {
     if layer_enforced(&report, Layer::Seccomp) {
         assert_eq!(
             stdout.trim(),
-            "ptrace=EPERM unshare=EPERM mount=EPERM syscall=EPERM inet=EPERM unix=ok",
+            "ptrace=EPERM unshare=EPERM mount=EPERM syscall=EPERM clone_newuser=EPERM clone3=ENOSYS subprocess=0 inet=EPERM unix=ok",
             "{info:?}"
         );
     }

@@ -154,7 +154,7 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
                 layer: "seccomp",
                 reason,
             })?;
-            setup.seccomp_filter = Some(built.program);
+            setup.seccomp_filters = built.programs;
             report.push(Layer::Seccomp, enforced(built.detail));
         } else {
             report.push(

@@ -54,7 +54,8 @@ pub const DENIED_SYSCALLS: &[(&str, libc::c_long)] = &[
 /// A compiled filter and a line describing it.
 #[derive(Clone)]
 pub(crate) struct BuiltFilter {
-    pub(crate) program: Vec<libc::sock_filter>,
+    /// Programs to install, in order.
+    pub(crate) programs: Vec<Vec<libc::sock_filter>>,
     pub(crate) detail: String,
 }
 
@@ -66,12 +67,26 @@ pub(crate) fn cached(network: bool) -> Result<BuiltFilter, String> {
     cell.get_or_init(|| build(network)).clone()
 }
 
+/// Namespace flags a sandboxed child may not pass to `clone`.
+const NAMESPACE_FLAGS: [libc::c_int; 7] = [
+    libc::CLONE_NEWUSER,
+    libc::CLONE_NEWNS,
+    libc::CLONE_NEWPID,
+    libc::CLONE_NEWNET,
+    libc::CLONE_NEWIPC,
+    libc::CLONE_NEWUTS,
+    libc::CLONE_NEWCGROUP,
+];
+
 /// Compiles the deny-list; without `network`, `socket` for any family but `AF_UNIX` is
-/// denied too.
+/// denied too. Two programs: the deny-list (EPERM), with `clone` refused when it asks for a new
+/// namespace; and `clone3` answered with ENOSYS, whose flags a filter cannot read, so the C
+/// library falls back to `clone`.
 ///
 /// # Errors
 /// The seccompiler error as text (e.g. an unsupported architecture).
 pub(crate) fn build(network: bool) -> Result<BuiltFilter, String> {
+    let text = |err: seccompiler::BackendError| err.to_string();
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = DENIED_SYSCALLS
         .iter()
         .map(|(_, number)| (*number, Vec::new()))
@@ -83,31 +98,32 @@ pub(crate) fn build(network: bool) -> Result<BuiltFilter, String> {
             SeccompCmpOp::Ne,
             libc::AF_UNIX as u64,
         )
-        .map_err(|err| err.to_string())?;
-        let rule = SeccompRule::new(vec![not_unix]).map_err(|err| err.to_string())?;
-        rules.insert(libc::SYS_socket, vec![rule]);
+        .map_err(text)?;
+        rules.insert(
+            libc::SYS_socket,
+            vec![SeccompRule::new(vec![not_unix]).map_err(text)?],
+        );
     }
-    let filter = SeccompFilter::new(
-        rules,
-        SeccompAction::Allow,
-        SeccompAction::Errno(libc::EPERM as u32),
-        target_arch()?,
-    )
-    .map_err(|err| err.to_string())?;
-    let program: BpfProgram = filter
-        .try_into()
-        .map_err(|err: seccompiler::BackendError| err.to_string())?;
-    let program = program
-        .into_iter()
-        .map(|instruction| libc::sock_filter {
-            code: instruction.code,
-            jt: instruction.jt,
-            jf: instruction.jf,
-            k: instruction.k,
-        })
-        .collect();
+    let mut clone_rules = Vec::new();
+    for flag in NAMESPACE_FLAGS {
+        let flag = flag as u64;
+        let has_flag = SeccompCondition::new(
+            0,
+            SeccompCmpArgLen::Qword,
+            SeccompCmpOp::MaskedEq(flag),
+            flag,
+        )
+        .map_err(text)?;
+        clone_rules.push(SeccompRule::new(vec![has_flag]).map_err(text)?);
+    }
+    rules.insert(libc::SYS_clone, clone_rules);
+    let deny = compile(rules, libc::EPERM)?;
+    let no_clone3 = compile(
+        BTreeMap::from([(libc::SYS_clone3, Vec::new())]),
+        libc::ENOSYS,
+    )?;
     let detail = format!(
-        "{} calls denied with EPERM{}",
+        "{} calls denied with EPERM, no new namespaces{}",
         DENIED_SYSCALLS.len(),
         if network {
             ""
@@ -115,7 +131,34 @@ pub(crate) fn build(network: bool) -> Result<BuiltFilter, String> {
             ", non-unix sockets denied"
         }
     );
-    Ok(BuiltFilter { program, detail })
+    Ok(BuiltFilter {
+        programs: vec![deny, no_clone3],
+        detail,
+    })
+}
+
+fn compile(
+    rules: BTreeMap<i64, Vec<SeccompRule>>,
+    errno: libc::c_int,
+) -> Result<Vec<libc::sock_filter>, String> {
+    let text = |err: seccompiler::BackendError| err.to_string();
+    let filter = SeccompFilter::new(
+        rules,
+        SeccompAction::Allow,
+        SeccompAction::Errno(errno as u32),
+        target_arch()?,
+    )
+    .map_err(text)?;
+    let program: BpfProgram = filter.try_into().map_err(text)?;
+    Ok(program
+        .into_iter()
+        .map(|instruction| libc::sock_filter {
+            code: instruction.code,
+            jt: instruction.jt,
+            jf: instruction.jf,
+            k: instruction.k,
+        })
+        .collect())
 }
 
 fn target_arch() -> Result<TargetArch, String> {
@@ -136,7 +179,8 @@ mod tests {
     fn filter_compiles_with_and_without_network() {
         let with = build(true).unwrap();
         let without = build(false).unwrap();
-        assert!(without.program.len() > with.program.len());
+        assert_eq!(with.programs.len(), 2);
+        assert!(without.programs[0].len() > with.programs[0].len());
         assert!(without.detail.contains("non-unix sockets denied"));
     }
 }

@@ -46,8 +46,8 @@ pub(crate) struct ChildSetup {
     pub(crate) mount_proc: bool,
     /// A Landlock ruleset to enforce with `landlock_restrict_self`.
     pub(crate) landlock_ruleset: Option<OwnedFd>,
-    /// A compiled seccomp filter to install.
-    pub(crate) seccomp_filter: Option<Vec<libc::sock_filter>>,
+    /// Compiled seccomp filters to install, in order.
+    pub(crate) seccomp_filters: Vec<Vec<libc::sock_filter>>,
 }
 
 /// Makes `command` apply `setup` in the child after `fork` and before `exec`.
@@ -112,7 +112,7 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
         // SAFETY: the ruleset fd is open and owned by `setup`; flags are 0.
         check(unsafe { libc::syscall(libc::SYS_landlock_restrict_self, ruleset.as_raw_fd(), 0) })?;
     }
-    if let Some(filter) = &setup.seccomp_filter {
+    for filter in &setup.seccomp_filters {
         no_new_privs()?;
         let program = libc::sock_fprog {
             len: filter.len() as libc::c_ushort,
