@@ -126,4 +126,14 @@ pub enum Error {
         /// The address that was denied.
         address: String,
     },
+    /// A PID already runs as many children as it may.
+    #[error("pid {pid}: process limit exceeded: {running}/{limit} processes spawned")]
+    ProcessLimit {
+        /// The spawning process.
+        pid: Pid,
+        /// Its running children.
+        running: u32,
+        /// Its limit.
+        limit: u32,
+    },
 }

@@ -47,11 +47,11 @@ pub use crate::{
     },
     net::{Accepted, DEFAULT_RECV_TIMEOUT, NetworkRule, Received, SocketOption},
     process::{
-        ChildProcess, DEFAULT_OUTPUT_LIMIT, DEFAULT_PRIORITY, DENIED_SYSCALLS, EXIT_REFUSED,
-        EXIT_TIMED_OUT, ExitInfo, FORBIDDEN_PROGRAM_CHARS, Layer, LayerReport, LayerStatus, Limits,
-        OutputChunk, OutputStream, PROGRAM_SEARCH_PATH, ProcessInfo, ProcessState, ProcessStats,
-        SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS, SandboxLayers, SandboxPreset, SandboxReport,
-        SpawnSpec, Spawned, resolve_program,
+        ChildProcess, DEFAULT_OUTPUT_LIMIT, DEFAULT_PRIORITY, DEFAULT_SPAWN_LIMIT, DENIED_SYSCALLS,
+        EXIT_REFUSED, EXIT_TIMED_OUT, ExitInfo, FORBIDDEN_PROGRAM_CHARS, Layer, LayerReport,
+        LayerStatus, Limits, OutputChunk, OutputStream, PROGRAM_SEARCH_PATH, ProcessInfo,
+        ProcessState, ProcessStats, SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS, SandboxLayers,
+        SandboxPreset, SandboxReport, SpawnSpec, Spawned, resolve_program,
     },
     sched::{DEFAULT_QUANTUM, ScheduledProcess, Scheduler, SchedulerStats, SchedulingPolicy},
 };

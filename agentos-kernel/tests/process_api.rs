@@ -215,3 +215,34 @@ fn pids_from_create_process_work_with_the_process_calls() {
         Err(Error::NoSuchProcess(_))
     ));
 }
+
+#[test]
+fn spawns_beyond_the_limit_are_refused_until_a_child_exits() {
+    let (kernel, root) = kernel();
+    let parent = kernel.create_process("parent", CapabilitySet::all());
+    kernel.set_spawn_limit(root, parent, 1).unwrap();
+    assert!(matches!(
+        kernel.set_spawn_limit(parent, parent, 5),
+        Err(Error::PermissionDenied { .. })
+    ));
+    let first = kernel
+        .spawn_process(parent, SandboxPreset::Standard.spec("/bin/sleep", ["30"]))
+        .unwrap();
+    let err = kernel
+        .spawn_process(parent, SandboxPreset::Standard.spec("/bin/true", [""; 0]))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("pid {parent}: process limit exceeded: 1/1 processes spawned")
+    );
+    kernel.kill_process(root, first.pid).unwrap();
+    let second = kernel
+        .spawn_process(parent, SandboxPreset::Standard.spec("/bin/true", [""; 0]))
+        .unwrap();
+    assert!(
+        kernel
+            .wait_process(parent, second.pid, None)
+            .unwrap()
+            .success()
+    );
+}

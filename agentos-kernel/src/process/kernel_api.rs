@@ -24,6 +24,9 @@ use crate::{
 /// The priority of a PID made without one (the middle of the reference's 4–7 band).
 pub const DEFAULT_PRIORITY: u8 = 5;
 
+/// Running children a PID may have at once unless [`Kernel::set_spawn_limit`] says otherwise.
+pub const DEFAULT_SPAWN_LIMIT: u32 = 64;
+
 /// What `spawn_process` returns.
 #[derive(Debug, Clone)]
 pub struct Spawned {
@@ -83,6 +86,15 @@ impl Kernel {
                 }
             }
         }
+        let limit = self.spawn_limit(caller);
+        let running = self.running_children(caller);
+        if running >= limit {
+            return Err(Error::ProcessLimit {
+                pid: caller,
+                running,
+                limit,
+            });
+        }
         let program = validate::resolve_program(&spec.program)?;
         validate::check_program_reachable(&program, &spec)?;
         validate::check_args_and_env(&spec)?;
@@ -116,6 +128,7 @@ impl Kernel {
         let pid = self.create_process(&name, CapabilitySet::new());
         let mut record = Record::new(&name, spec.priority);
         record.child = Some(Arc::clone(&child));
+        record.parent = Some(caller);
         self.runtime().records.lock().insert(pid, record);
         self.runtime().scheduler.lock().add(pid, spec.priority);
         Ok(Spawned {
@@ -124,6 +137,26 @@ impl Kernel {
             report,
             child,
         })
+    }
+
+    /// Caps how many running children `target` may have at once (the reference's
+    /// `max_processes`); spawns beyond it fail with `ProcessLimit`.
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SPAWN_PROCESS`, or when `caller` raises its own limit;
+    /// `NoSuchProcess`.
+    pub fn set_spawn_limit(&self, caller: Pid, target: Pid, limit: u32) -> Result<()> {
+        self.require(caller, CapabilityKind::SpawnProcess, "-")?;
+        self.capabilities_of(target)?;
+        if caller == target && limit > self.spawn_limit(caller) {
+            return Err(denied(
+                caller,
+                CapabilityKind::SpawnProcess,
+                "raise own spawn limit",
+            ));
+        }
+        self.runtime().spawn_limits.lock().insert(target, limit);
+        Ok(())
     }
 
     /// The running child of `target`, to wait on, stream or inspect.
@@ -328,6 +361,30 @@ impl Kernel {
         } else {
             Err(denied(caller, kind, what))
         }
+    }
+
+    fn spawn_limit(&self, pid: Pid) -> u32 {
+        self.runtime()
+            .spawn_limits
+            .lock()
+            .get(&pid)
+            .copied()
+            .unwrap_or(DEFAULT_SPAWN_LIMIT)
+    }
+
+    fn running_children(&self, parent: Pid) -> u32 {
+        let records = self.runtime().records.lock();
+        let running = records
+            .values()
+            .filter(|record| record.parent == Some(parent) && !record.terminated)
+            .filter(|record| {
+                record
+                    .child
+                    .as_ref()
+                    .is_some_and(|child| !child.has_exited())
+            })
+            .count();
+        u32::try_from(running).unwrap_or(u32::MAX)
     }
 
     pub(crate) fn require_known(&self, caller: Pid) -> Result<()> {

@@ -23,7 +23,7 @@ use crate::capability::CapabilitySet;
 pub(crate) use self::table::Runtime;
 pub use self::{
     child::{ChildProcess, EXIT_REFUSED, EXIT_TIMED_OUT, ExitInfo},
-    kernel_api::{DEFAULT_PRIORITY, Spawned},
+    kernel_api::{DEFAULT_PRIORITY, DEFAULT_SPAWN_LIMIT, Spawned},
     output::{OutputChunk, OutputStream},
     preset::{SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS, SandboxPreset},
     report::{Layer, LayerReport, LayerStatus, SandboxReport},

@@ -82,6 +82,8 @@ pub(crate) struct Record {
     pub(crate) exit: Option<ExitInfo>,
     pub(crate) stopped: bool,
     pub(crate) terminated: bool,
+    /// The PID that spawned it.
+    pub(crate) parent: Option<Pid>,
 }
 
 impl Record {
@@ -93,6 +95,7 @@ impl Record {
             exit: None,
             stopped: false,
             terminated: false,
+            parent: None,
         }
     }
 }
@@ -104,6 +107,8 @@ pub(crate) struct Runtime {
     pub(crate) scheduler: Mutex<Scheduler>,
     pub(crate) memory: Mutex<MemoryManager>,
     pub(crate) sockets: SocketTable,
+    /// Per-PID caps on running children (PIDs not listed get `DEFAULT_SPAWN_LIMIT`).
+    pub(crate) spawn_limits: Mutex<HashMap<Pid, u32>>,
 }
 
 impl Drop for Runtime {
