@@ -1,5 +1,5 @@
 //! A process that ignores SIGTERM is still gone after kill; dropping the kernel kills its
-//! children; no zombie is left after 1,000 spawns.
+//! children; a sandboxed child cannot signal processes outside its sandbox.
 
 mod common;
 
@@ -62,27 +62,6 @@ fn dropping_the_kernel_kills_the_whole_group() {
     // The stream ends only when every process holding the output pipe is gone.
     assert!(stream.recv_timeout(Duration::from_secs(10)).is_err());
     assert!(group_is_gone(os_pid));
-}
-
-#[test]
-fn no_zombie_after_a_thousand_spawns() {
-    let (kernel, root) = kernel();
-    for _ in 0..1000 {
-        let spawned = kernel
-            .spawn_process(root, SandboxPreset::Standard.spec("/bin/true", [""; 0]))
-            .unwrap();
-        assert!(
-            kernel
-                .wait_process(root, spawned.pid, None)
-                .unwrap()
-                .success()
-        );
-        kernel.reap_process(root, spawned.pid).unwrap();
-    }
-    let me = std::process::id();
-    let leftovers = processes(|_, ppid, _| ppid == me);
-    assert!(leftovers.is_empty(), "children left behind: {leftovers:?}");
-    assert_eq!(kernel.get_process_list(root).unwrap(), vec![]);
 }
 
 #[test]
