@@ -35,6 +35,13 @@ fn scheduler_calls_dispatch_yield_and_count() {
     assert_eq!(stats.total_scheduled, 3);
     assert_eq!(stats.context_switches, 2);
     assert_eq!(stats.quantum_micros, 10_000);
+    kernel
+        .set_scheduler_quantum(root, std::time::Duration::from_millis(25))
+        .unwrap();
+    assert_eq!(
+        kernel.get_scheduler_stats(root).unwrap().quantum_micros,
+        25_000
+    );
 }
 
 #[test]

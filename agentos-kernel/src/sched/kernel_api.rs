@@ -55,4 +55,15 @@ impl Kernel {
         self.runtime().scheduler.lock().set_policy(policy);
         Ok(())
     }
+
+    /// Sets the scheduler's quantum (at least 1 µs).
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SPAWN_PROCESS`.
+    pub fn set_scheduler_quantum(&self, caller: Pid, quantum: std::time::Duration) -> Result<()> {
+        self.require(caller, CapabilityKind::SpawnProcess, "-")?;
+        let quantum = quantum.max(std::time::Duration::from_micros(1));
+        self.runtime().scheduler.lock().set_quantum(quantum);
+        Ok(())
+    }
 }
