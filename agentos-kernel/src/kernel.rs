@@ -73,6 +73,8 @@ pub(crate) struct Inner {
     /// The kernel's own in-memory filesystems, for memory accounting.
     pub(crate) memfs: Vec<MemFs>,
     pub(crate) memory_peaks: Mutex<HashMap<Pid, u64>>,
+    /// Kernel II's state: OS children, scheduler, memory manager, sockets.
+    pub(crate) runtime: crate::process::Runtime,
 }
 
 impl Default for Kernel {
@@ -118,6 +120,7 @@ impl Kernel {
                 config,
                 memfs: vec![root, tmp, cache],
                 memory_peaks: Mutex::new(HashMap::new()),
+                runtime: crate::process::Runtime::default(),
             }),
         }
     }
@@ -173,6 +176,19 @@ impl Kernel {
     /// `NoSuchProcess` when `pid` is not running.
     pub fn process_name(&self, pid: Pid) -> Result<String> {
         Ok(self.inner.pids.get(pid)?.name.clone())
+    }
+
+    /// Kernel II's per-kernel state: OS children, scheduler, memory manager, sockets.
+    pub(crate) fn runtime(&self) -> &crate::process::Runtime {
+        &self.inner.runtime
+    }
+
+    /// A copy of the capabilities `pid` holds (Kernel II's name for [`Kernel::capabilities`]).
+    ///
+    /// # Errors
+    /// `NoSuchProcess` when `pid` is not running.
+    pub(crate) fn capabilities_of(&self, pid: Pid) -> Result<CapabilitySet> {
+        self.capabilities(pid)
     }
 
     /// The capabilities `pid` holds.

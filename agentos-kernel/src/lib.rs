@@ -27,15 +27,21 @@ mod fd;
 mod ipc;
 mod kernel;
 mod latency;
+mod memory;
 mod metrics;
+mod net;
 mod path;
 mod pid_table;
 mod process;
 mod sandbox;
+mod sched;
+mod sys;
 mod syscall;
 mod timer;
 mod vfs;
 
+#[cfg(feature = "http")]
+pub use crate::net::{HttpMethod, HttpResponse, MAX_RESPONSE_BYTES};
 pub use crate::{
     capability::{Capability, CapabilityKind, CapabilitySet, NetworkRule},
     error::{Error, Result},
@@ -65,4 +71,19 @@ pub use crate::{
         AmbientAuthority, DirEntry, FileHandle, FileKind, FileSystem, LocalFs, MemFs, Metadata,
         MountInfo, MountTable, OpenOptions, ambient_authority,
     },
+};
+pub use crate::{
+    memory::{
+        MemoryConfig, MemoryKind, MemoryManager, MemoryManagerStats, OomEvent, PressureLevel,
+        ProcessMemoryUsage,
+    },
+    net::{Accepted, DEFAULT_RECV_TIMEOUT, Received, SocketOption, SocketRule},
+    process::{
+        ChildProcess, DEFAULT_OUTPUT_LIMIT, DEFAULT_PRIORITY, DEFAULT_SPAWN_LIMIT, DENIED_SYSCALLS,
+        EXIT_REFUSED, EXIT_TIMED_OUT, ExitInfo, FORBIDDEN_PROGRAM_CHARS, Layer, LayerReport,
+        LayerStatus, Limits, OutputChunk, OutputStream, PROGRAM_SEARCH_PATH, ProcessInfo,
+        ProcessState, ProcessStats, SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS, SandboxLayers,
+        SandboxPreset, SandboxReport, SpawnSpec, Spawned, resolve_program,
+    },
+    sched::{DEFAULT_QUANTUM, ScheduledProcess, Scheduler, SchedulerStats, SchedulingPolicy},
 };
