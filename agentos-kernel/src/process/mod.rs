@@ -3,6 +3,7 @@
 
 mod cgroup;
 mod child;
+mod from_policy;
 mod kernel_api;
 mod landlock_rules;
 mod output;
