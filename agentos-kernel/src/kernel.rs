@@ -322,6 +322,7 @@ impl Kernel {
                     .await
                     .map(|message| SyscallOutput::Message(Some(message)))
             }
+            other if other.index() >= 63 => self.exec_net_async(caller, other).await,
             other => self.dispatch(caller, other),
         }
     }
@@ -335,7 +336,9 @@ impl Kernel {
             23..=28 => self.exec_fd(caller, call),
             29..=34 => self.exec_pipe(caller, call),
             35..=41 => self.exec_shm(caller, call),
-            _ => self.exec_queue(caller, call),
+            42..=49 => self.exec_queue(caller, call),
+            50..=62 => self.exec_process(caller, call),
+            _ => self.exec_net(caller, call),
         }
     }
 

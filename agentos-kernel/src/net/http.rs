@@ -16,8 +16,9 @@ pub const MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// Time allowed for the whole request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The HTTP methods `network_request` performs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The HTTP methods `network_request` performs. In JSON: `"GET"` or `"POST"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[non_exhaustive]
 pub enum HttpMethod {
     /// GET.

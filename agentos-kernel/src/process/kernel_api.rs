@@ -13,6 +13,7 @@ use crate::{
     process::{
         Pid,
         child::{ChildProcess, ExitInfo, Launch},
+        preset,
         report::SandboxReport,
         sandbox,
         spec::SpawnSpec,
@@ -75,13 +76,30 @@ impl Kernel {
         if spec.network && !capabilities.allows(CapabilityKind::NetworkAccess, None) {
             return Err(denied(caller, CapabilityKind::NetworkAccess, "-"));
         }
-        for (paths, kind) in [
-            (&spec.allowed_read, CapabilityKind::ReadFile),
-            (&spec.allowed_write, CapabilityKind::WriteFile),
+        let policy = self.sandbox(caller)?;
+        for (paths, kind, system) in [
+            (
+                &spec.allowed_read,
+                CapabilityKind::ReadFile,
+                preset::SYSTEM_READ_PATHS,
+            ),
+            (
+                &spec.allowed_write,
+                CapabilityKind::WriteFile,
+                preset::SYSTEM_WRITE_PATHS,
+            ),
         ] {
             for path in paths {
                 let text = path.display().to_string();
-                if !capabilities.allows(kind, Some(&VfsPath::new(&text))) {
+                // Every preset grants the system's executable and library folders (and
+                // /dev/null) so that programs can start; they need no capability.
+                if system.contains(&text.as_str()) {
+                    continue;
+                }
+                let vfs_path = VfsPath::new(&text);
+                if !capabilities.allows(kind, Some(&vfs_path))
+                    || !policy.allows_path(kind, &vfs_path)
+                {
                     return Err(denied(caller, kind, &text));
                 }
             }
