@@ -156,12 +156,15 @@ impl Kernel {
     }
 
     /// Removes a process and frees everything it holds: descriptors, pipes it is an endpoint
-    /// of, segments and queues it owns, its attachments and subscriptions.
+    /// of, segments and queues it owns, its attachments and subscriptions, and Kernel II's
+    /// state for it (its OS child, killed with its process group if still running; its
+    /// scheduler entry, memory account and sockets).
     ///
     /// # Errors
     /// `NoSuchProcess` when `pid` is not running.
     pub fn exit(&self, pid: Pid) -> Result<()> {
         let entry = self.inner.pids.remove(pid)?;
+        self.release_runtime(pid);
         self.inner.ipc.cleanup(pid);
         self.inner.memory_peaks.lock().remove(&pid);
         let mut state = entry.state.lock();

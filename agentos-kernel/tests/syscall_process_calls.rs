@@ -173,3 +173,26 @@ fn spawn_refused_without_capability_and_bad_programs_rejected() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidProgram { .. }), "{err:?}");
 }
+
+#[test]
+fn exiting_a_child_pid_kills_its_os_process_and_frees_its_entry() {
+    let kernel = Kernel::new();
+    let dir = tempfile::tempdir().unwrap();
+    let pid = agent(&kernel, dir.path());
+    let spawned = kernel
+        .spawn_process(
+            pid,
+            kernel.spawn_spec_for(pid, "/bin/sleep", ["30"]).unwrap(),
+        )
+        .unwrap();
+    let child = spawned.child.clone();
+    assert!(!child.has_exited());
+    kernel.exit(spawned.pid).unwrap();
+    assert!(child.has_exited());
+    assert!(kernel.get_process_info(pid, spawned.pid).is_err());
+    let SyscallOutput::ProcessList(list) = kernel.syscall(pid, Syscall::GetProcessList).unwrap()
+    else {
+        panic!("expected ProcessList");
+    };
+    assert!(list.iter().all(|entry| entry.pid != spawned.pid));
+}

@@ -504,6 +504,22 @@ impl Kernel {
         Ok(info)
     }
 
+    /// Everything Kernel II holds for `target`, released when the PID exits: its OS child
+    /// (killed with its process group if still running), process-table record, scheduler
+    /// entry, memory account, sockets and spawn limit. Idempotent.
+    pub(crate) fn release_runtime(&self, target: Pid) {
+        let record = self.runtime().records.lock().remove(&target);
+        if let Some(child) = record.and_then(|record| record.child)
+            && !child.has_exited()
+        {
+            child.kill();
+        }
+        self.runtime().scheduler.lock().remove(target);
+        self.runtime().memory.lock().free_process(target);
+        self.runtime().sockets.close_all(target);
+        self.runtime().spawn_limits.lock().remove(&target);
+    }
+
     fn finish(&self, target: Pid, info: &ExitInfo) {
         if let Some(record) = self.runtime().records.lock().get_mut(&target) {
             record.terminated = true;
