@@ -21,6 +21,7 @@ toolchain: ## Make sure the pinned Rust toolchain is available (links the instal
 lint: toolchain ## cargo fmt --check and clippy with warnings denied.
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 check-deps: toolchain ## The kernel and blueprint crates never depend on server, HTTP or binding crates.
 	@for crate in $(LEAF_CRATES); do for dep in $(FORBIDDEN_IN_LEAVES); do \
@@ -28,8 +29,8 @@ check-deps: toolchain ## The kernel and blueprint crates never depend on server,
 			echo "dependency direction broken: $$crate depends on $$dep"; cargo tree -p $$crate -e normal -i $$dep; exit 1; \
 		fi; done; done; echo "dependency direction ok"
 
-test-rust: toolchain ## Every Rust test: unit, integration, property and doc tests.
-	cargo test --workspace
+test-rust: toolchain ## Every Rust test: unit, integration, property and doc tests, every cargo feature on (the kernel's `http`).
+	cargo test --workspace --all-features
 
 install-browser: ## Install Debian's chromium and the browser tests' npm packages (idempotent).
 	./scripts/install-browser.sh

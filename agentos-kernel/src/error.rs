@@ -105,4 +105,90 @@ pub enum Error {
         /// The host error text.
         message: String,
     },
+    /// A program name was rejected before anything ran.
+    #[error("invalid program {program:?}: {reason}")]
+    InvalidProgram {
+        /// The program as given.
+        program: String,
+        /// Which rule it broke.
+        reason: &'static str,
+    },
+    /// The OS refused to start a child process.
+    #[error("spawn of {program}: {reason}")]
+    Spawn {
+        /// The program being started.
+        program: String,
+        /// The OS error.
+        reason: String,
+    },
+    /// A sandbox layer was required (strict mode) but cannot be enforced on this host.
+    #[error("sandbox layer {layer} unavailable: {reason}")]
+    SandboxUnavailable {
+        /// The layer, e.g. `landlock`.
+        layer: &'static str,
+        /// Why it is unavailable.
+        reason: String,
+    },
+    /// Preparing a sandbox layer failed.
+    #[error("sandbox layer {layer}: {reason}")]
+    Sandbox {
+        /// The layer, e.g. `cgroups`.
+        layer: &'static str,
+        /// What failed.
+        reason: String,
+    },
+    /// A kernel PID has no OS process behind it.
+    #[error("pid {0}: no os process")]
+    NoOsProcess(Pid),
+    /// Delivering a signal failed.
+    #[error("pid {pid}: signal {signal}: {reason}")]
+    Signal {
+        /// The target process.
+        pid: Pid,
+        /// The signal number.
+        signal: i32,
+        /// Why it failed.
+        reason: String,
+    },
+    /// A scheduling policy name was not recognised.
+    #[error("unknown policy: {0}. Use RoundRobin, Priority, or Fair")]
+    UnknownPolicy(String),
+    /// A socket descriptor is not open for this PID.
+    #[error("pid {pid}: no such socket {sockfd}")]
+    NoSuchSocket {
+        /// The calling process.
+        pid: Pid,
+        /// The socket descriptor.
+        sockfd: u32,
+    },
+    /// A socket operation failed.
+    #[error("pid {pid}: socket {sockfd}: {operation}: {reason}")]
+    Socket {
+        /// The calling process.
+        pid: Pid,
+        /// The socket descriptor (0 before one exists).
+        sockfd: u32,
+        /// The operation, e.g. `connect`.
+        operation: &'static str,
+        /// The OS error or rule that failed.
+        reason: String,
+    },
+    /// A socket address or host was denied by the PID's network rules.
+    #[error("pid {pid}: network access to {address} denied")]
+    NetworkDenied {
+        /// The calling process.
+        pid: Pid,
+        /// The address that was denied.
+        address: String,
+    },
+    /// A PID already runs as many children as it may.
+    #[error("pid {pid}: process limit exceeded: {running}/{limit} processes spawned")]
+    ProcessLimit {
+        /// The spawning process.
+        pid: Pid,
+        /// Its running children.
+        running: u32,
+        /// Its limit.
+        limit: u32,
+    },
 }

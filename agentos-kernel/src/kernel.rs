@@ -74,6 +74,8 @@ pub(crate) struct Inner {
     /// The kernel's own in-memory filesystems, for memory accounting.
     pub(crate) memfs: Vec<MemFs>,
     pub(crate) memory_peaks: Mutex<HashMap<Pid, u64>>,
+    /// Kernel II's state: OS children, scheduler, memory manager, sockets.
+    pub(crate) runtime: crate::process::Runtime,
 }
 
 impl Default for Kernel {
@@ -119,6 +121,7 @@ impl Kernel {
                 config,
                 memfs: vec![root, tmp, cache],
                 memory_peaks: Mutex::new(HashMap::new()),
+                runtime: crate::process::Runtime::default(),
             }),
         }
     }
@@ -153,7 +156,9 @@ impl Kernel {
     }
 
     /// Removes a process and frees everything it holds: descriptors, pipes it is an endpoint
-    /// of, segments and queues it owns, its attachments and subscriptions.
+    /// of, segments and queues it owns, its attachments and subscriptions, and Kernel II's
+    /// state for it (its OS child, killed with its process group if still running; its
+    /// scheduler entry, memory account and sockets).
     ///
     /// # Errors
     /// `NoSuchProcess` when `pid` is not running.
@@ -162,6 +167,7 @@ impl Kernel {
         entry
             .alive
             .store(false, std::sync::atomic::Ordering::Release);
+        self.release_runtime(pid);
         self.inner.ipc.cleanup(pid);
         self.inner.memory_peaks.lock().remove(&pid);
         let mut state = entry.state.lock();
@@ -176,6 +182,19 @@ impl Kernel {
     /// `NoSuchProcess` when `pid` is not running.
     pub fn process_name(&self, pid: Pid) -> Result<String> {
         Ok(self.inner.pids.get(pid)?.name.clone())
+    }
+
+    /// Kernel II's per-kernel state: OS children, scheduler, memory manager, sockets.
+    pub(crate) fn runtime(&self) -> &crate::process::Runtime {
+        &self.inner.runtime
+    }
+
+    /// A copy of the capabilities `pid` holds (Kernel II's name for [`Kernel::capabilities`]).
+    ///
+    /// # Errors
+    /// `NoSuchProcess` when `pid` is not running.
+    pub(crate) fn capabilities_of(&self, pid: Pid) -> Result<CapabilitySet> {
+        self.capabilities(pid)
     }
 
     /// The capabilities `pid` holds.
@@ -309,6 +328,7 @@ impl Kernel {
                     .await
                     .map(|message| SyscallOutput::Message(Some(message)))
             }
+            other if other.index() >= 63 => self.exec_net_async(caller, other).await,
             other => self.dispatch(caller, other),
         }
     }
@@ -322,7 +342,9 @@ impl Kernel {
             23..=28 => self.exec_fd(caller, call),
             29..=34 => self.exec_pipe(caller, call),
             35..=41 => self.exec_shm(caller, call),
-            _ => self.exec_queue(caller, call),
+            42..=49 => self.exec_queue(caller, call),
+            50..=62 => self.exec_process(caller, call),
+            _ => self.exec_net(caller, call),
         }
     }
 

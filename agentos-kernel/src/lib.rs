@@ -29,12 +29,16 @@ mod id_hash;
 mod ipc;
 mod kernel;
 mod latency;
+mod memory;
 mod metrics;
+mod net;
 mod path;
 mod pid_table;
 mod process;
 mod queue_handle;
 mod sandbox;
+mod sched;
+mod sys;
 mod syscall;
 mod timer;
 mod vfs;
@@ -44,6 +48,8 @@ mod vfs;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctest;
 
+#[cfg(feature = "http")]
+pub use crate::net::{HttpMethod, HttpResponse, MAX_RESPONSE_BYTES};
 pub use crate::{
     capability::{Capability, CapabilityKind, CapabilitySet, NetworkRule},
     error::{Error, Result},
@@ -74,4 +80,19 @@ pub use crate::{
         AmbientAuthority, DirEntry, FileHandle, FileKind, FileSystem, LocalFs, LocalFsOptions,
         MemFs, Metadata, MountInfo, MountTable, OpenOptions, ambient_authority,
     },
+};
+pub use crate::{
+    memory::{
+        MemoryConfig, MemoryKind, MemoryManager, MemoryManagerStats, OomEvent, PressureLevel,
+        ProcessMemoryUsage,
+    },
+    net::{Accepted, DEFAULT_RECV_TIMEOUT, Received, SocketOption, SocketRule},
+    process::{
+        ChildProcess, DEFAULT_OUTPUT_LIMIT, DEFAULT_PRIORITY, DEFAULT_SPAWN_LIMIT, DENIED_SYSCALLS,
+        EXIT_REFUSED, EXIT_TIMED_OUT, ExitInfo, FORBIDDEN_PROGRAM_CHARS, Layer, LayerReport,
+        LayerStatus, Limits, OutputChunk, OutputStream, PROGRAM_SEARCH_PATH, ProcessInfo,
+        ProcessState, ProcessStats, SYSTEM_READ_PATHS, SYSTEM_WRITE_PATHS, SandboxLayers,
+        SandboxPreset, SandboxReport, SpawnSpec, Spawned, resolve_program,
+    },
+    sched::{DEFAULT_QUANTUM, ScheduledProcess, Scheduler, SchedulerStats, SchedulingPolicy},
 };

@@ -15,12 +15,14 @@ mod ipc_pipe;
 mod ipc_queue;
 mod ipc_shm;
 mod memory;
+mod net;
 mod output_json;
 mod payload;
+mod process;
 mod system;
 mod time;
 
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +31,8 @@ pub use self::{
     memory::{MemoryStats, ProcessMemoryStats},
     system::SystemInfo,
 };
+#[cfg(feature = "http")]
+use crate::net::{HttpMethod, HttpResponse};
 use crate::{
     error::{Error, Result},
     ipc::{
@@ -36,7 +40,9 @@ use crate::{
         queue::{QueueId, QueueKind, QueueMessage, QueueStats},
         shm::{ShmId, ShmStats},
     },
-    process::Pid,
+    net::{Accepted, Received},
+    process::{ExitInfo, Pid, ProcessInfo, ProcessState, ProcessStats, SandboxReport},
+    sched::SchedulerStats,
     vfs::DirEntry,
 };
 
@@ -368,6 +374,204 @@ pub enum Syscall {
         /// The queue.
         queue_id: QueueId,
     },
+    /// Start a real OS process under the sandbox derived from the caller's policy
+    /// ([`crate::SpawnSpec::from_policy`]). Arguments are passed verbatim, never through a
+    /// shell. Needs `SpawnProcess`. Returns `Spawned`.
+    SpawnProcess {
+        /// The program: an absolute path or a name looked up in the system folders.
+        program: String,
+        /// Its arguments.
+        #[serde(default)]
+        args: Vec<String>,
+        /// The kernel name of the child (default: the program's file name).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// Scheduling priority 0..=10 (default 5).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<u8>,
+        /// Wall-clock limit in milliseconds; the whole process group is killed after it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_ms: Option<u64>,
+    },
+    /// Kill a process and its whole process group. Needs `KillProcess`. Returns `Exit`.
+    KillProcess {
+        /// The process to kill.
+        target_pid: Pid,
+    },
+    /// Facts about one process. Needs `SystemInfo`. Returns `ProcessInfo`.
+    GetProcessInfo {
+        /// The process.
+        target_pid: Pid,
+    },
+    /// Every process with an entry in the process table. Needs `SystemInfo`. Returns
+    /// `ProcessList`.
+    GetProcessList,
+    /// Change a process's priority (also the OS child's nice value and CPU weight). Needs
+    /// `SpawnProcess`. Returns `None`.
+    SetProcessPriority {
+        /// The process.
+        target_pid: Pid,
+        /// The new priority, 0..=10.
+        priority: u8,
+    },
+    /// A process's state. Needs `SystemInfo`. Returns `ProcessState`.
+    GetProcessState {
+        /// The process.
+        target_pid: Pid,
+    },
+    /// A process's CPU, memory and run-time figures. Needs `SystemInfo`. Returns
+    /// `ProcessStats`.
+    GetProcessStats {
+        /// The process.
+        target_pid: Pid,
+    },
+    /// Wait for a spawned process to end, up to `timeout_ms` (no limit when left out). The
+    /// calling thread waits, in both [`crate::Kernel::syscall`] and
+    /// [`crate::Kernel::syscall_async`]. Needs `SpawnProcess`. Returns `Exit`.
+    WaitProcess {
+        /// The process.
+        target_pid: Pid,
+        /// How long to wait, in milliseconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_ms: Option<u64>,
+    },
+    /// Deliver a real signal (number, e.g. 15 for SIGTERM) to a process's group. Needs
+    /// `KillProcess`. Returns `None`.
+    SendSignal {
+        /// The process.
+        target_pid: Pid,
+        /// The signal number.
+        signal: i32,
+    },
+    /// Pick the next process to run under the current policy. Needs `SpawnProcess`.
+    /// Returns `MaybePid`.
+    ScheduleNext,
+    /// Give up the rest of the current quantum. Needs no capability beyond a live PID.
+    /// Returns `MaybePid` (the next process).
+    YieldProcess,
+    /// The process currently scheduled. Needs `SystemInfo`. Returns `MaybePid`.
+    GetCurrentScheduled,
+    /// The scheduler's counters. Needs `SystemInfo`. Returns `SchedulerStats`.
+    GetSchedulerStats,
+    /// Open a socket (`AF_INET`/`AF_INET6`, `SOCK_STREAM`/`SOCK_DGRAM`). Needs
+    /// `NetworkAccess`. Returns `Socket`.
+    Socket {
+        /// The address family.
+        domain: i32,
+        /// The socket type.
+        socket_type: i32,
+        /// The protocol, 0 for the default.
+        #[serde(default)]
+        protocol: i32,
+    },
+    /// Bind a socket to `ip:port`. Needs `NetworkAccess` and `BindPort` for the port. Async
+    /// only. Returns `Address` (the bound address).
+    Bind {
+        /// The socket.
+        sockfd: u32,
+        /// `ip:port`.
+        address: String,
+    },
+    /// Listen on a bound stream socket. Needs `NetworkAccess`. Async only. Returns `None`.
+    Listen {
+        /// The socket.
+        sockfd: u32,
+        /// The backlog.
+        #[serde(default = "default_backlog")]
+        backlog: u32,
+    },
+    /// Accept one connection. Needs `NetworkAccess`. Async only. Returns `Accepted`.
+    Accept {
+        /// The listening socket.
+        sockfd: u32,
+    },
+    /// Connect to `ip:port` (checked against the caller's `NetworkAccess` rules). Async
+    /// only. Returns `None`.
+    Connect {
+        /// The socket.
+        sockfd: u32,
+        /// `ip:port`.
+        address: String,
+    },
+    /// Send bytes on a connected socket. Needs `NetworkAccess`. Async only. Returns `Count`.
+    Send {
+        /// The socket.
+        sockfd: u32,
+        /// The bytes.
+        #[serde(with = "payload")]
+        data: Vec<u8>,
+    },
+    /// Receive up to `size` bytes. Needs `NetworkAccess`. Async only. Returns `Bytes`.
+    Recv {
+        /// The socket.
+        sockfd: u32,
+        /// The most bytes to return.
+        size: usize,
+    },
+    /// Send a datagram to `ip:port`. Needs `NetworkAccess`. Async only. Returns `Count`.
+    SendTo {
+        /// The socket.
+        sockfd: u32,
+        /// The bytes.
+        #[serde(with = "payload")]
+        data: Vec<u8>,
+        /// `ip:port`.
+        address: String,
+    },
+    /// Receive a datagram and its sender. Needs `NetworkAccess`. Async only. Returns
+    /// `Received`.
+    RecvFrom {
+        /// The socket.
+        sockfd: u32,
+        /// The most bytes to return.
+        size: usize,
+    },
+    /// Close a socket. Needs `NetworkAccess`. Returns `None`.
+    CloseSocket {
+        /// The socket.
+        sockfd: u32,
+    },
+    /// Set a socket option (`SOL_SOCKET`/`IPPROTO_TCP` numbers). Needs `NetworkAccess`.
+    /// Returns `None`.
+    SetSockOpt {
+        /// The socket.
+        sockfd: u32,
+        /// The option level.
+        level: i32,
+        /// The option name.
+        optname: i32,
+        /// The value.
+        value: u64,
+    },
+    /// Read a socket option. Needs `NetworkAccess`. Returns `Count`.
+    GetSockOpt {
+        /// The socket.
+        sockfd: u32,
+        /// The option level.
+        level: i32,
+        /// The option name.
+        optname: i32,
+    },
+    /// A real HTTP GET or POST under the caller's `NetworkAccess` rules (cargo feature
+    /// `http`). Async only. Returns `Http`.
+    #[cfg(feature = "http")]
+    NetworkRequest {
+        /// `GET` or `POST`.
+        method: HttpMethod,
+        /// An `http://` or `https://` URL.
+        url: String,
+        /// The request body, for POST.
+        #[serde(
+            default,
+            with = "payload::optional",
+            skip_serializing_if = "Option::is_none"
+        )]
+        body: Option<Vec<u8>>,
+    },
+}
+
+fn default_backlog() -> u32 {
+    128
 }
 
 fn default_mode() -> u32 {
@@ -375,7 +579,7 @@ fn default_mode() -> u32 {
 }
 
 /// The reference names of every syscall, in [`Syscall::index`] order.
-pub(crate) const SYSCALL_NAMES: [&str; 50] = [
+pub(crate) const SYSCALL_NAMES: &[&str] = &[
     "read_file",
     "write_file",
     "create_file",
@@ -426,6 +630,33 @@ pub(crate) const SYSCALL_NAMES: [&str; 50] = [
     "close_queue",
     "destroy_queue",
     "queue_stats",
+    "spawn_process",
+    "kill_process",
+    "get_process_info",
+    "get_process_list",
+    "set_process_priority",
+    "get_process_state",
+    "get_process_stats",
+    "wait_process",
+    "send_signal",
+    "schedule_next",
+    "yield_process",
+    "get_current_scheduled",
+    "get_scheduler_stats",
+    "socket",
+    "bind",
+    "listen",
+    "accept",
+    "connect",
+    "send",
+    "recv",
+    "send_to",
+    "recv_from",
+    "close_socket",
+    "set_sock_opt",
+    "get_sock_opt",
+    #[cfg(feature = "http")]
+    "network_request",
 ];
 
 impl Syscall {
@@ -436,7 +667,7 @@ impl Syscall {
 
     /// Every syscall name, in a stable order.
     pub fn names() -> &'static [&'static str] {
-        &SYSCALL_NAMES
+        SYSCALL_NAMES
     }
 
     /// Parses the documented JSON form.
@@ -508,6 +739,33 @@ impl Syscall {
             Syscall::CloseQueue { .. } => 47,
             Syscall::DestroyQueue { .. } => 48,
             Syscall::QueueStats { .. } => 49,
+            Syscall::SpawnProcess { .. } => 50,
+            Syscall::KillProcess { .. } => 51,
+            Syscall::GetProcessInfo { .. } => 52,
+            Syscall::GetProcessList => 53,
+            Syscall::SetProcessPriority { .. } => 54,
+            Syscall::GetProcessState { .. } => 55,
+            Syscall::GetProcessStats { .. } => 56,
+            Syscall::WaitProcess { .. } => 57,
+            Syscall::SendSignal { .. } => 58,
+            Syscall::ScheduleNext => 59,
+            Syscall::YieldProcess => 60,
+            Syscall::GetCurrentScheduled => 61,
+            Syscall::GetSchedulerStats => 62,
+            Syscall::Socket { .. } => 63,
+            Syscall::Bind { .. } => 64,
+            Syscall::Listen { .. } => 65,
+            Syscall::Accept { .. } => 66,
+            Syscall::Connect { .. } => 67,
+            Syscall::Send { .. } => 68,
+            Syscall::Recv { .. } => 69,
+            Syscall::SendTo { .. } => 70,
+            Syscall::RecvFrom { .. } => 71,
+            Syscall::CloseSocket { .. } => 72,
+            Syscall::SetSockOpt { .. } => 73,
+            Syscall::GetSockOpt { .. } => 74,
+            #[cfg(feature = "http")]
+            Syscall::NetworkRequest { .. } => 75,
         }
     }
 }
@@ -568,4 +826,38 @@ pub enum SyscallOutput {
     /// "message":null}` or `{"type":"message","message":{"id","from","data","priority",
     /// "timestamp_ms"}}`.
     Message(Option<QueueMessage>),
+    /// A started child: its kernel PID, OS pid and which sandbox layers are enforced.
+    Spawned {
+        /// The child's kernel PID.
+        pid: Pid,
+        /// Its OS pid (also its process group).
+        os_pid: u32,
+        /// The sandbox layers, enforced or not and why.
+        report: SandboxReport,
+    },
+    /// How a process ended; `None` when `kill_process` found it already gone.
+    Exit(Option<ExitInfo>),
+    /// Facts about one process.
+    ProcessInfo(ProcessInfo),
+    /// The process table.
+    ProcessList(Vec<ProcessInfo>),
+    /// A process's state.
+    ProcessState(ProcessState),
+    /// A process's figures.
+    ProcessStats(ProcessStats),
+    /// A PID, or `None` when nothing is scheduled.
+    MaybePid(Option<Pid>),
+    /// The scheduler's counters.
+    SchedulerStats(SchedulerStats),
+    /// A new socket descriptor.
+    Socket(u32),
+    /// A socket address, e.g. where `bind` bound.
+    Address(SocketAddr),
+    /// An accepted connection.
+    Accepted(Accepted),
+    /// A received datagram and its sender.
+    Received(Received),
+    /// An HTTP response.
+    #[cfg(feature = "http")]
+    Http(HttpResponse),
 }

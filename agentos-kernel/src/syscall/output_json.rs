@@ -146,6 +146,108 @@ impl SyscallOutput {
                 "type": "message",
                 "message": received.as_ref().map(message),
             }),
+            SyscallOutput::Spawned {
+                pid,
+                os_pid,
+                report,
+            } => json!({
+                "type": "spawned",
+                "pid": pid.0,
+                "os_pid": os_pid,
+                "sandbox": report.layers.iter().map(|layer| json!({
+                    "layer": layer.layer.name(),
+                    "status": layer_status(&layer.status),
+                })).collect::<Vec<_>>(),
+            }),
+            SyscallOutput::Exit(exit) => json!({
+                "type": "exit",
+                "exit": exit.as_ref().map(|exit| json!({
+                    "code": exit.code,
+                    "signal": exit.signal,
+                    "timed_out": exit.timed_out,
+                    "killed": exit.killed,
+                    "oom_killed": exit.oom_killed,
+                    "stdout": payload(&exit.stdout),
+                    "stderr": payload(&exit.stderr),
+                    "output_dropped": exit.output_dropped,
+                    "duration": duration(exit.duration),
+                })),
+            }),
+            SyscallOutput::ProcessInfo(info) => {
+                let mut value = process_info(info);
+                value["type"] = json!("process_info");
+                value
+            }
+            SyscallOutput::ProcessList(list) => json!({
+                "type": "process_list",
+                "processes": list.iter().map(process_info).collect::<Vec<_>>(),
+            }),
+            SyscallOutput::ProcessState(state) => {
+                json!({ "type": "process_state", "state": state.name() })
+            }
+            SyscallOutput::ProcessStats(stats) => json!({
+                "type": "process_stats",
+                "pid": stats.pid.0,
+                "priority": stats.priority,
+                "cpu_time_micros": stats.cpu_time_micros,
+                "vruntime": stats.vruntime,
+                "is_current": stats.is_current,
+                "memory_bytes": stats.memory_bytes,
+            }),
+            SyscallOutput::MaybePid(pid) => json!({ "type": "pid", "pid": pid.map(|pid| pid.0) }),
+            SyscallOutput::SchedulerStats(stats) => json!({
+                "type": "scheduler_stats",
+                "total_scheduled": stats.total_scheduled,
+                "context_switches": stats.context_switches,
+                "preemptions": stats.preemptions,
+                "active_processes": stats.active_processes,
+                "policy": stats.policy.name(),
+                "quantum_micros": stats.quantum_micros,
+            }),
+            SyscallOutput::Socket(sockfd) => json!({ "type": "socket", "sockfd": sockfd }),
+            SyscallOutput::Address(address) => {
+                json!({ "type": "address", "address": address.to_string() })
+            }
+            SyscallOutput::Accepted(accepted) => json!({
+                "type": "accepted",
+                "client_fd": accepted.sockfd,
+                "address": accepted.address.to_string(),
+            }),
+            SyscallOutput::Received(received) => json!({
+                "type": "received",
+                "data": payload(&received.data),
+                "address": received.address.to_string(),
+            }),
+            #[cfg(feature = "http")]
+            SyscallOutput::Http(response) => json!({
+                "type": "http",
+                "status": response.status,
+                "headers": response.headers,
+                "body": payload(&response.body),
+                "truncated": response.truncated,
+            }),
         }
+    }
+}
+
+fn process_info(info: &crate::process::ProcessInfo) -> Value {
+    json!({
+        "pid": info.pid.0,
+        "name": info.name,
+        "state": info.state.name(),
+        "priority": info.priority,
+        "os_pid": info.os_pid,
+    })
+}
+
+fn layer_status(status: &crate::process::LayerStatus) -> Value {
+    match status {
+        crate::process::LayerStatus::Enforced { detail } => {
+            json!({ "enforced": true, "detail": detail })
+        }
+        crate::process::LayerStatus::Unavailable { reason } => {
+            json!({ "enforced": false, "reason": reason })
+        }
+        _ => json!({ "enforced": false, "reason": "disabled" }),
     }
 }

@@ -68,3 +68,27 @@ impl<'de> Visitor<'de> for PayloadVisitor {
         decoded.ok_or_else(|| de::Error::missing_field("base64"))
     }
 }
+
+/// The same form for an optional payload (`body` of `network_request`); `null` is `None`.
+#[cfg(feature = "http")]
+pub(crate) mod optional {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(
+        bytes: &Option<Vec<u8>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => super::serialize(bytes, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(deserialize_with = "super::deserialize")] Vec<u8>);
+        Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|Wrapped(bytes)| bytes))
+    }
+}

@@ -1,7 +1,9 @@
-//! Command-line interface of the `agentos` binary: `serve` (the default), `check` and `generate`.
+//! Command-line interface of the `agentos` binary: `serve` (the default), `check`, `generate`
+//! and `run`.
 
 mod check;
 mod generate;
+mod run;
 mod serve;
 
 use std::process::ExitCode;
@@ -31,6 +33,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Generate an app from a request: progress on stderr, the Blueprint on stdout.
     Generate(generate::GenerateArgs),
+    /// Run a program under the kernel's sandbox, streaming its output; exits with its code.
+    Run(run::RunArgs),
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -40,5 +44,6 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve::run(args).await,
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Generate(args)) => generate::run(args).await,
+        Some(Command::Run(args)) => run::run(args).await,
     }
 }

@@ -1,0 +1,97 @@
+//! Spawn+wait of `/bin/true`: bare `std::process::Command`, through the kernel with every
+//! sandbox layer, and under `bwrap --unshare-all` (when bubblewrap is installed; see
+//! `scripts/bench-spawn.sh`).
+
+use std::{
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use agentos_kernel::{CapabilitySet, Kernel, SandboxLayers, SandboxPreset};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn spawn_wait(c: &mut Criterion) {
+    let mut group = c.benchmark_group("spawn_wait_bin_true");
+    group.sample_size(50);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(3));
+
+    group.bench_function("bare_command", |b| {
+        b.iter(|| {
+            let status = Command::new("/bin/true")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .status()
+                .expect("spawn /bin/true");
+            assert!(status.success());
+        });
+    });
+
+    let kernel = Kernel::new();
+    let root = kernel.create_process("bench", CapabilitySet::all());
+    let probe = kernel
+        .spawn_process(root, SandboxPreset::Standard.spec("/bin/true", [""; 0]))
+        .expect("kernel spawn");
+    if !probe.report.fully_enforced() {
+        eprintln!("not every layer is enforced here:\n{}", probe.report);
+    }
+    assert!(probe.child.wait(None).success());
+    kernel.reap_process(root, probe.pid).expect("reap");
+
+    group.bench_function("kernel_all_layers", |b| {
+        b.iter(|| {
+            let spawned = kernel
+                .spawn_process(root, SandboxPreset::Standard.spec("/bin/true", [""; 0]))
+                .expect("kernel spawn");
+            assert!(spawned.child.wait(None).success());
+            kernel.reap_process(root, spawned.pid).expect("reap");
+        });
+    });
+
+    // Where the time goes: the kernel's process handling alone, and every layer but the
+    // fresh network namespace (a spec with the network capability).
+    group.bench_function("kernel_no_layers", |b| {
+        b.iter(|| {
+            let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+            spec.layers = SandboxLayers::none();
+            let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+            assert!(spawned.child.wait(None).success());
+            kernel.reap_process(root, spawned.pid).expect("reap");
+        });
+    });
+    group.bench_function("kernel_all_layers_with_network", |b| {
+        b.iter(|| {
+            let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+            spec.network = true;
+            let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+            assert!(spawned.child.wait(None).success());
+            kernel.reap_process(root, spawned.pid).expect("reap");
+        });
+    });
+
+    let bwrap_works = Command::new("bwrap")
+        .args(["--unshare-all", "--ro-bind", "/", "/", "/bin/true"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if bwrap_works {
+        group.bench_function("bwrap_unshare_all", |b| {
+            b.iter(|| {
+                let status = Command::new("bwrap")
+                    .args(["--unshare-all", "--ro-bind", "/", "/", "/bin/true"])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .status()
+                    .expect("spawn bwrap");
+                assert!(status.success());
+            });
+        });
+    } else {
+        eprintln!("bwrap is not installed or fails here; run scripts/bench-spawn.sh to install it");
+    }
+    group.finish();
+}
+
+criterion_group!(benches, spawn_wait);
+criterion_main!(benches);

@@ -1,0 +1,102 @@
+//! Builds a child's Landlock ruleset (before the fork) from its allowed paths and ports.
+
+use std::os::fd::OwnedFd;
+
+use landlock::{
+    ABI, Access, AccessFs, AccessNet, BitFlags, NetPort, Ruleset, RulesetAttr, RulesetCreatedAttr,
+    Scope, path_beneath_rules,
+};
+
+use crate::process::spec::SpawnSpec;
+
+/// First ABI with TCP bind/connect rules.
+const FIRST_NET_ABI: u32 = 4;
+
+/// First ABI with signal and abstract-unix-socket scopes.
+const FIRST_SCOPE_ABI: u32 = 6;
+
+/// A ruleset ready for `landlock_restrict_self`, and a line describing it.
+pub(crate) struct BuiltRuleset {
+    pub(crate) fd: OwnedFd,
+    pub(crate) detail: String,
+}
+
+/// Builds the ruleset for `spec` at Landlock ABI `version`: read+execute beneath
+/// `allowed_read`, everything beneath `allowed_write`, and TCP rules when the ABI has them.
+///
+/// # Errors
+/// The Landlock error as text.
+pub(crate) fn build(spec: &SpawnSpec, version: u32) -> Result<BuiltRuleset, String> {
+    let abi = ABI::from(i32::try_from(version).unwrap_or(i32::MAX));
+    let mut net_handled: BitFlags<AccessNet> = BitFlags::empty();
+    if version >= FIRST_NET_ABI {
+        if !spec.network || !spec.bind_ports.is_empty() {
+            net_handled |= AccessNet::BindTcp;
+        }
+        if !spec.network || !spec.connect_ports.is_empty() {
+            net_handled |= AccessNet::ConnectTcp;
+        }
+    }
+    let text = |err: landlock::RulesetError| err.to_string();
+    let mut ruleset = Ruleset::default()
+        .handle_access(AccessFs::from_all(abi))
+        .map_err(text)?;
+    if !net_handled.is_empty() {
+        ruleset = ruleset.handle_access(net_handled).map_err(text)?;
+    }
+    // Scopes: no signals to, and no abstract unix sockets of, processes outside the sandbox.
+    let scoped = version >= FIRST_SCOPE_ABI;
+    if scoped {
+        ruleset = ruleset.scope(Scope::from_all(abi)).map_err(text)?;
+    }
+    let mut created = ruleset
+        .create()
+        .map_err(text)?
+        .add_rules(path_beneath_rules(
+            &spec.allowed_read,
+            AccessFs::from_read(abi),
+        ))
+        .map_err(text)?
+        .add_rules(path_beneath_rules(
+            &spec.allowed_write,
+            AccessFs::from_all(abi),
+        ))
+        .map_err(text)?;
+    if spec.network {
+        for port in &spec.connect_ports {
+            created = created
+                .add_rule(NetPort::new(*port, AccessNet::ConnectTcp))
+                .map_err(text)?;
+        }
+        for port in &spec.bind_ports {
+            created = created
+                .add_rule(NetPort::new(*port, AccessNet::BindTcp))
+                .map_err(text)?;
+        }
+    }
+    let fd: Option<OwnedFd> = created.into();
+    let fd = fd.ok_or_else(|| "the kernel returned no ruleset".to_owned())?;
+    let tcp = if version < FIRST_NET_ABI {
+        "no TCP rules in this ABI".to_owned()
+    } else if net_handled.is_empty() {
+        "TCP unrestricted".to_owned()
+    } else if !spec.network {
+        "TCP bind and connect denied".to_owned()
+    } else {
+        format!(
+            "TCP connect ports {:?}, bind ports {:?}",
+            spec.connect_ports, spec.bind_ports
+        )
+    };
+    let scopes = if scoped {
+        ", no signals or abstract sockets outside"
+    } else {
+        ""
+    };
+    let detail = format!(
+        "ABI {version}: read-only {} paths, read-write {} paths, {tcp}{scopes}",
+        spec.allowed_read.len(),
+        spec.allowed_write.len()
+    );
+    Ok(BuiltRuleset { fd, detail })
+}

@@ -1,0 +1,60 @@
+//! One long-lived thread forks every child, so a child can ask to be killed when its parent
+//! dies (`PR_SET_PDEATHSIG` fires when the *thread* that forked it exits): with the spawner
+//! alive as long as the kernel's process, children die with the process, even on `kill -9`.
+
+use std::{
+    io,
+    process::{Child, Command},
+    sync::{
+        OnceLock,
+        mpsc::{Sender, sync_channel},
+    },
+    thread,
+};
+
+use parking_lot::Mutex;
+
+type Job = (Command, std::sync::mpsc::SyncSender<io::Result<Child>>);
+
+/// The spawner's queue, or `None` when its thread could not be started.
+fn queue() -> Option<&'static Mutex<Sender<Job>>> {
+    static QUEUE: OnceLock<Option<Mutex<Sender<Job>>>> = OnceLock::new();
+    QUEUE
+        .get_or_init(|| {
+            let (sender, receiver) = std::sync::mpsc::channel::<Job>();
+            let started = thread::Builder::new()
+                .name("agentos-spawner".into())
+                .spawn(move || {
+                    // Lives as long as the process: the queue's sender is never dropped.
+                    for (mut command, reply) in receiver {
+                        let _ = reply.send(command.spawn());
+                    }
+                });
+            started.ok().map(|_| Mutex::new(sender))
+        })
+        .as_ref()
+}
+
+/// True when children are forked by the long-lived spawner thread, so parent-death signals
+/// are safe to use.
+pub(crate) fn available() -> bool {
+    queue().is_some()
+}
+
+/// Spawns `command` on the spawner thread (or here, when it is unavailable).
+///
+/// # Errors
+/// The spawn's OS error.
+pub(crate) fn spawn(mut command: Command) -> io::Result<Child> {
+    let Some(queue) = queue() else {
+        return command.spawn();
+    };
+    let (reply, answer) = sync_channel(1);
+    let sent = queue.lock().send((command, reply));
+    if let Err(std::sync::mpsc::SendError((mut command, _))) = sent {
+        return command.spawn();
+    }
+    answer
+        .recv()
+        .unwrap_or_else(|_| Err(io::Error::other("the spawner thread stopped")))
+}

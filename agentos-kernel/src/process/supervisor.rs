@@ -1,0 +1,264 @@
+//! One thread per child: it polls the child's output pipes and a pidfd, captures and streams
+//! output, enforces the wall-clock timeout, and when the child exits kills what is left of its
+//! tree, reaps it and empties its cgroup.
+
+use std::{
+    fs::File,
+    io::Read,
+    os::fd::{AsFd, OwnedFd},
+    sync::{
+        Arc,
+        mpsc::{SyncSender, TrySendError},
+    },
+    thread,
+    time::{Duration, Instant},
+};
+
+use nix::{
+    poll::{PollFd, PollFlags, PollTimeout, poll},
+    sys::{
+        signal::{Signal, kill, killpg},
+        wait::waitpid,
+    },
+    unistd::Pid as OsPid,
+};
+
+use crate::process::{
+    child::{OUTPUT_DRAIN, Shared, State},
+    output::{OutputChunk, OutputStream},
+};
+
+/// How often a full output stream is retried while its consumer is behind.
+const STREAM_RETRY: Duration = Duration::from_millis(10);
+
+/// Everything the supervisor thread owns.
+pub(super) struct Supervised {
+    pub(super) shared: Arc<Shared>,
+    pub(super) os_pid: u32,
+    pub(super) pidfd: OwnedFd,
+    /// stdout and stderr, `None` once at end of file.
+    pub(super) pipes: [Option<OwnedFd>; 2],
+    pub(super) sender: Option<SyncSender<OutputChunk>>,
+    pub(super) deadline: Option<Instant>,
+}
+
+/// Starts the supervisor thread; without a thread, kills and reaps the child at once so it
+/// never becomes a zombie.
+pub(super) fn start(supervised: Supervised) {
+    let shared = Arc::clone(&supervised.shared);
+    let os_pid = supervised.os_pid;
+    let spawned = thread::Builder::new()
+        .name("agentos-child".into())
+        .spawn(move || run(supervised));
+    if spawned.is_err() {
+        {
+            let mut state = shared.state.lock();
+            state.killed = true;
+            kill_tree(&state, os_pid);
+        }
+        reap(&shared, os_pid);
+        let mut state = shared.state.lock();
+        state.readers_open = 0;
+        shared.changed.notify_all();
+    }
+}
+
+/// SIGKILLs everything the child started. Behind a PID namespace that means killing its init:
+/// the Linux kernel then kills the whole namespace, the init is reaped by the keeper, and the
+/// keeper exits last, so once the leader is reaped nothing of the tree is left. (Killing the
+/// keeper first would leave the init to finish tearing the namespace down on its own.) Without
+/// a namespace, or before the init exists, the whole process group is killed.
+pub(super) fn kill_tree(state: &State, os_pid: u32) {
+    if state.pid_namespace
+        && let Some(init) = first_child(os_pid)
+        && kill(OsPid::from_raw(init), Signal::SIGKILL).is_ok()
+    {
+        return;
+    }
+    let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
+}
+
+fn run(supervised: Supervised) {
+    let Supervised {
+        shared,
+        os_pid,
+        pidfd,
+        pipes,
+        mut sender,
+        mut deadline,
+    } = supervised;
+    let mut pipes: [Option<File>; 2] = pipes.map(|pipe| pipe.map(File::from));
+    let mut pending: Option<OutputChunk> = None;
+    let mut exited = false;
+    let mut drain_deadline: Option<Instant> = None;
+    let mut buffer = vec![0u8; 16 * 1024];
+    loop {
+        if let Some(chunk) = pending.take() {
+            pending = offer(&mut sender, chunk);
+        }
+        let now = Instant::now();
+        if exited && (pipes.iter().all(Option::is_none) || drain_deadline.is_some_and(|d| now >= d))
+        {
+            break;
+        }
+        if !exited && deadline.is_some_and(|d| now >= d) {
+            deadline = None;
+            let mut state = shared.state.lock();
+            if !state.pid_released {
+                state.timed_out = true;
+                kill_tree(&state, os_pid);
+            }
+        }
+        let mut waits: Vec<Instant> = Vec::new();
+        if pending.is_some() {
+            waits.push(now + STREAM_RETRY);
+        }
+        if !exited {
+            waits.extend(deadline);
+        } else {
+            waits.extend(drain_deadline);
+        }
+        let timeout = waits
+            .into_iter()
+            .min()
+            .map(|until| until.saturating_duration_since(now))
+            .map_or(PollTimeout::NONE, |wait| {
+                // Round up so a timeout never spins at 0 ms before its instant.
+                PollTimeout::try_from(wait + Duration::from_millis(1)).unwrap_or(PollTimeout::MAX)
+            });
+
+        let (pidfd_ready, pipe_ready) = {
+            let mut fds = Vec::with_capacity(3);
+            let mut owners = Vec::with_capacity(3);
+            if !exited {
+                fds.push(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
+                owners.push(None);
+            }
+            if pending.is_none() {
+                for (index, pipe) in pipes.iter().enumerate() {
+                    if let Some(pipe) = pipe {
+                        fds.push(PollFd::new(pipe.as_fd(), PollFlags::POLLIN));
+                        owners.push(Some(index));
+                    }
+                }
+            }
+            if poll(&mut fds, timeout).is_err() {
+                // EINTR: go round again.
+                continue;
+            }
+            let mut pidfd_ready = false;
+            let mut pipe_ready = [false; 2];
+            for (fd, owner) in fds.iter().zip(owners) {
+                if fd.any().unwrap_or(false) {
+                    match owner {
+                        None => pidfd_ready = true,
+                        Some(index) => pipe_ready[index] = true,
+                    }
+                }
+            }
+            (pidfd_ready, pipe_ready)
+        };
+
+        for (index, ready) in pipe_ready.into_iter().enumerate() {
+            if !ready {
+                continue;
+            }
+            let Some(pipe) = pipes[index].as_mut() else {
+                continue;
+            };
+            let stream = if index == 0 {
+                OutputStream::Stdout
+            } else {
+                OutputStream::Stderr
+            };
+            match pipe.read(&mut buffer) {
+                Ok(0) | Err(_) => {
+                    pipes[index] = None;
+                    let mut state = shared.state.lock();
+                    state.readers_open = state.readers_open.saturating_sub(1);
+                    shared.changed.notify_all();
+                }
+                Ok(n) => {
+                    {
+                        let mut state = shared.state.lock();
+                        match stream {
+                            OutputStream::Stdout => state.stdout.push(&buffer[..n]),
+                            OutputStream::Stderr => state.stderr.push(&buffer[..n]),
+                        }
+                    }
+                    if sender.is_some() {
+                        pending = offer(
+                            &mut sender,
+                            OutputChunk {
+                                stream,
+                                data: buffer[..n].to_vec(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+
+        if pidfd_ready {
+            exited = true;
+            drain_deadline = Some(Instant::now() + OUTPUT_DRAIN);
+            reap(&shared, os_pid);
+        }
+    }
+    let mut state = shared.state.lock();
+    state.readers_open = 0;
+    shared.changed.notify_all();
+}
+
+/// Hands a chunk to the stream; returns it when the stream is full (to retry later). A
+/// stream whose receiver is gone is dropped.
+fn offer(sender: &mut Option<SyncSender<OutputChunk>>, chunk: OutputChunk) -> Option<OutputChunk> {
+    let channel = sender.as_ref()?;
+    match channel.try_send(chunk) {
+        Ok(()) => None,
+        Err(TrySendError::Full(chunk)) => Some(chunk),
+        Err(TrySendError::Disconnected(_)) => {
+            *sender = None;
+            None
+        }
+    }
+}
+
+/// The leader has exited (still unreaped, so its pid cannot be reused): kill what is left of
+/// its group, reap it, empty and remove its cgroup, then report the exit.
+fn reap(shared: &Shared, os_pid: u32) {
+    let pid = OsPid::from_raw(os_pid as i32);
+    let mut state = shared.state.lock();
+    // Nothing the child started may outlive it.
+    let _ = killpg(pid, Signal::SIGKILL);
+    let status = loop {
+        match waitpid(pid, None) {
+            Err(nix::errno::Errno::EINTR) => continue,
+            other => break other.ok(),
+        }
+    };
+    // From here on the pid may be reused: no more signals to it.
+    state.pid_released = true;
+    state.status = status;
+    state.ended = Some(Instant::now());
+    let cgroup = state.cgroup.take();
+    drop(state);
+    // The cgroup holds the whole tree, even processes that left the group or are still
+    // dying: kill what is left and wait until it is empty before reporting the exit.
+    let oom_killed = cgroup.is_some_and(|cgroup| {
+        let oom_killed = cgroup.oom_killed();
+        cgroup.remove();
+        oom_killed
+    });
+    let mut state = shared.state.lock();
+    state.oom_killed = oom_killed;
+    state.reaped = true;
+    shared.changed.notify_all();
+}
+
+/// The first child of `os_pid` (the keeper has exactly one: the init).
+fn first_child(os_pid: u32) -> Option<i32> {
+    let children =
+        std::fs::read_to_string(format!("/proc/{os_pid}/task/{os_pid}/children")).ok()?;
+    children.split_whitespace().next()?.parse().ok()
+}

@@ -1,0 +1,19 @@
+//! The kernel's only `unsafe` code: what a child does between `fork` and `exec`, and the few
+//! OS calls that have no safe wrapper (priority of a process group, feature probes).
+//!
+//! Everything here is prepared by safe code first; the functions that run in the forked child
+//! only issue async-signal-safe system calls on data that was allocated before the fork.
+#![allow(unsafe_code)]
+
+mod child_setup;
+mod pid_namespace;
+mod pidfd;
+mod priority;
+mod probe;
+
+pub(crate) use self::{
+    child_setup::{ChildSetup, Rlimit, install},
+    pidfd::pidfd_open,
+    priority::set_group_nice,
+    probe::{landlock_abi, namespaces_available, seccomp_available},
+};

@@ -1,0 +1,81 @@
+//! Namespaces: the program runs as PID 2 of its own PID namespace (behind a small init), sees
+//! a fresh /proc, and without the network capability has only a loopback interface.
+
+mod common;
+
+use agentos_kernel::{Layer, SandboxLayers, SandboxPreset};
+use common::*;
+
+#[test]
+fn program_runs_in_its_own_pid_namespace() {
+    let (kernel, root) = kernel();
+    let (report, info) = run(
+        &kernel,
+        root,
+        SandboxPreset::Standard.spec(
+            "/usr/bin/python3",
+            ["-c", "import os; print(os.getpid(), os.getuid())"],
+        ),
+    );
+    if layer_enforced(&report, Layer::Namespaces) {
+        assert_eq!(String::from_utf8_lossy(&info.stdout), "2 0\n", "{info:?}");
+    }
+}
+
+#[test]
+fn fresh_proc_and_no_network_interfaces_but_loopback() {
+    let (kernel, root) = kernel();
+    let mut spec = SandboxPreset::Standard.spec(
+        "/bin/sh",
+        [
+            "-c",
+            "ls /proc | grep -c '^[0-9]'; tail -n +3 /proc/net/dev | cut -d: -f1",
+        ],
+    );
+    spec.layers = SandboxLayers {
+        landlock: false,
+        seccomp: false,
+        ..SandboxLayers::all()
+    };
+    let (report, info) = run(&kernel, root, spec);
+    if layer_enforced(&report, Layer::Namespaces) {
+        let stdout = String::from_utf8_lossy(&info.stdout);
+        let mut lines = stdout.lines();
+        let n_pids: u32 = lines.next().unwrap().trim().parse().unwrap();
+        assert!(
+            n_pids <= 6,
+            "the child's /proc shows only its namespace: {stdout}"
+        );
+        let interfaces: Vec<&str> = lines.map(str::trim).collect();
+        assert_eq!(interfaces, vec!["lo"], "{info:?}");
+    }
+}
+
+#[test]
+fn exit_status_is_mirrored_through_the_namespace_keeper() {
+    let (kernel, root) = kernel();
+    let (_, info) = run(
+        &kernel,
+        root,
+        SandboxPreset::Standard.spec("/bin/sh", ["-c", "exit 42"]),
+    );
+    assert_eq!(info.code, Some(42));
+    let (_, info) = run(
+        &kernel,
+        root,
+        SandboxPreset::Standard.spec("/bin/sh", ["-c", "kill -SEGV $$"]),
+    );
+    assert_eq!(info.signal, Some(libc::SIGSEGV), "{info:?}");
+}
+
+#[test]
+fn a_missing_program_fails_the_spawn() {
+    let (kernel, root) = kernel();
+    let err = kernel
+        .spawn_process(
+            root,
+            SandboxPreset::Standard.spec("/no/such/program", [""; 0]),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("/no/such/program"), "{err}");
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the spawn benchmark of agentos-kernel: spawn+wait of /bin/true bare, through the kernel
+# with every sandbox layer, and under `bwrap --unshare-all`. Installs Debian's bubblewrap
+# first when it is missing, then prints the p50 (median) of each case from criterion's output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v bwrap >/dev/null 2>&1; then
+    apt-get update
+    apt-get install -y bubblewrap
+fi
+
+cargo bench -p agentos-kernel --bench spawn -- --warm-up-time 1 --measurement-time 3 "$@"
+
+python3 - <<'PY'
+import json, pathlib
+root = pathlib.Path("target/criterion/spawn_wait_bin_true")
+rows = []
+for case in sorted(root.iterdir()) if root.exists() else []:
+    estimates = case / "new" / "estimates.json"
+    if estimates.exists():
+        data = json.loads(estimates.read_text())
+        rows.append((case.name, data["median"]["point_estimate"] / 1e6, data["mean"]["point_estimate"] / 1e6))
+bare = next((median for name, median, _ in rows if name == "bare_command"), None)
+print(f"{'case':<28} {'p50 ms':>8} {'mean ms':>8} {'x bare':>7}")
+for name, median, mean in rows:
+    ratio = f"{median / bare:.2f}" if bare else "-"
+    print(f"{name:<28} {median:8.3f} {mean:8.3f} {ratio:>7}")
+PY
