@@ -72,11 +72,19 @@ impl Generator {
                     "Using the offline `{}` template",
                     template.kind
                 )));
-                template.source.to_owned()
+                match serde_json::to_string_pretty(&TemplateLibrary::instantiate(template, trimmed))
+                {
+                    Ok(source) => source,
+                    Err(err) => {
+                        events.push(GenerationEvent::Error(err.to_string()));
+                        return events;
+                    }
+                }
             }
             None => {
                 events.push(GenerationEvent::Thought(
-                    "No template matches; building a scratchpad titled after the request".to_owned(),
+                    "No template matches; building a scratchpad titled after the request"
+                        .to_owned(),
                 ));
                 match serde_json::to_string_pretty(&TemplateLibrary::fallback(trimmed)) {
                     Ok(source) => source,
@@ -87,11 +95,15 @@ impl Generator {
                 }
             }
         };
-        events.extend(chunks(&source, CHUNK_CHARS).map(|chunk| GenerationEvent::Token(chunk.to_owned())));
+        events.extend(
+            chunks(&source, CHUNK_CHARS).map(|chunk| GenerationEvent::Token(chunk.to_owned())),
+        );
         match agentos_blueprint::parse(&source).into_result() {
             Ok(blueprint) => {
                 let n_components = blueprint.ui.all_components().count();
-                events.push(GenerationEvent::Thought(format!("{n_components} components")));
+                events.push(GenerationEvent::Thought(format!(
+                    "{n_components} components"
+                )));
                 events.push(GenerationEvent::Complete(Box::new(blueprint)));
             }
             Err(source) => {
@@ -131,8 +143,12 @@ mod tests {
 
     #[tokio::test]
     async fn calculator_streams_chunks_that_concatenate_to_the_blueprint() {
-        let events: Vec<GenerationEvent> = Generator::offline().stream("calculator").collect().await;
-        assert!(matches!(events.first(), Some(GenerationEvent::Start { .. })));
+        let events: Vec<GenerationEvent> =
+            Generator::offline().stream("calculator").collect().await;
+        assert!(matches!(
+            events.first(),
+            Some(GenerationEvent::Start { .. })
+        ));
         let text: String = events
             .iter()
             .filter_map(|event| match event {
@@ -140,7 +156,10 @@ mod tests {
                 _ => None,
             })
             .collect();
-        let n_tokens = events.iter().filter(|e| matches!(e, GenerationEvent::Token(_))).count();
+        let n_tokens = events
+            .iter()
+            .filter(|e| matches!(e, GenerationEvent::Token(_)))
+            .count();
         assert!(n_tokens > 10, "streamed in many chunks, got {n_tokens}");
         let Some(GenerationEvent::Complete(blueprint)) = events.last() else {
             panic!("last event should be Complete: {events:?}");
@@ -150,7 +169,10 @@ mod tests {
 
     #[tokio::test]
     async fn unmatched_requests_get_a_scratchpad_and_empty_ones_an_error() {
-        let blueprint = Generator::offline().generate("a haiku garden").await.unwrap();
+        let blueprint = Generator::offline()
+            .generate("a haiku garden")
+            .await
+            .unwrap();
         assert_eq!(blueprint.ui.title, "a haiku garden");
         let err = Generator::offline().generate("   ").await.unwrap_err();
         assert_eq!(err.to_string(), "invalid request: request is empty");

@@ -18,11 +18,15 @@
 mod error;
 mod event;
 mod generator;
+mod intent;
+mod slot;
 mod template;
 
 pub use crate::{
     error::{Error, Result},
     event::GenerationEvent,
     generator::Generator,
-    template::{Template, TemplateLibrary},
+    intent::IntentMatch,
+    slot::{Slots, TitleSlot, format_duration},
+    template::{CONFIDENT, Slot, Template, TemplateLibrary},
 };
