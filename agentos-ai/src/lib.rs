@@ -19,6 +19,7 @@ mod error;
 mod event;
 mod generator;
 mod intent;
+mod provider;
 mod slot;
 mod template;
 
@@ -27,6 +28,10 @@ pub use crate::{
     event::GenerationEvent,
     generator::Generator,
     intent::IntentMatch,
+    provider::{
+        ApiKey, ChatMessage, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, HttpConfig, HttpProvider,
+        Provider, ProviderConfig, ProviderKind, ProviderRequest, Role, TokenStream,
+    },
     slot::{Slots, TitleSlot, format_duration},
     template::{CONFIDENT, Slot, Template, TemplateLibrary},
 };
