@@ -15,19 +15,26 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod cache;
+mod catalog;
 mod error;
 mod event;
 mod generator;
 mod intent;
+mod pipeline;
+mod prompt;
 mod provider;
 mod slot;
 mod template;
+mod validate;
 
 pub use crate::{
+    catalog::{COMPONENTS, ComponentInfo, TOOL_FAMILIES, ToolFamily, ToolInfo, relevant_tools},
     error::{Error, Result},
     event::GenerationEvent,
-    generator::Generator,
+    generator::{Generator, GeneratorConfig, MAX_REQUEST_CHARS},
     intent::IntentMatch,
+    prompt::BLUEPRINT_SCHEMA,
     provider::{
         ApiKey, ChatMessage, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, HttpConfig, HttpProvider,
         Provider, ProviderConfig, ProviderKind, ProviderRequest, Role, TokenStream,

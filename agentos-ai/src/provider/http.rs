@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 const MAX_ERROR_BODY: usize = 300;
 
 /// What one SSE event's data holds.
+#[derive(Debug)]
 pub(crate) enum Chunk {
     /// Text to pass on (possibly empty).
     Text(String),

@@ -496,6 +496,7 @@ pub(crate) const BUILTIN: &[Template] = &[
         "pomodoro",
         [
             "pomodoro",
+            "pomodoro timer",
             "focus timer",
             "tomato timer",
             "work timer",
