@@ -17,6 +17,7 @@
 
 mod cache;
 mod catalog;
+mod chat;
 mod error;
 mod event;
 mod generator;
@@ -30,6 +31,7 @@ mod validate;
 
 pub use crate::{
     catalog::{COMPONENTS, ComponentInfo, TOOL_FAMILIES, ToolFamily, ToolInfo, relevant_tools},
+    chat::{ChatAgent, ChatEvent, MAX_HISTORY},
     error::{Error, Result},
     event::GenerationEvent,
     generator::{Generator, GeneratorConfig, MAX_REQUEST_CHARS},
