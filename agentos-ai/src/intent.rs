@@ -6,15 +6,9 @@
 //! match one run-together word ("todolist"). A template scores its best phrase (longer phrases
 //! weigh more), plus a little for every other phrase that matches.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::template::Template;
-
-/// A request word, and whether it may only match exactly (or by plural).
-struct Word {
-    text: String,
-    exact_only: bool,
-}
 
 /// A template chosen for a request, with how sure the matcher is.
 #[derive(Debug, Clone, Copy)]
@@ -68,40 +62,138 @@ const STOPWORDS: &[&str] = &[
     "with",
 ];
 
-/// The best template for `request`, or `None` when no phrase matches at all.
-pub(crate) fn best<'a>(templates: &'a [Template], request: &str) -> Option<IntentMatch<'a>> {
-    let words = words(request);
-    if words.is_empty() {
-        return None;
-    }
-    // A request word that is itself in the vocabulary means what it says: "timer" must not
-    // also count as a misspelt "time".
-    let vocabulary: HashSet<&str> = templates
-        .iter()
-        .flat_map(|template| template.keywords.iter().chain(template.related))
-        .flat_map(|phrase| phrase.split(' '))
-        .collect();
-    let words: Vec<Word> = words
-        .into_iter()
-        .map(|text| Word {
-            exact_only: vocabulary.contains(text.as_str()),
-            text,
-        })
-        .collect();
-    let mut best: Option<IntentMatch<'a>> = None;
-    for template in templates {
-        let score = score(template, &words);
-        if score > best.map_or(0.0, |found| found.confidence) {
-            best = Some(IntentMatch {
-                template,
-                confidence: score,
-            });
+/// The phrases of every template, with their words numbered once so a request is compared with
+/// each distinct word only once.
+#[derive(Debug)]
+pub(crate) struct IntentIndex {
+    vocabulary: Vec<VocabularyWord>,
+    lookup: HashMap<String, usize>,
+    /// Per template, its phrases.
+    phrases: Vec<Vec<Phrase>>,
+}
+
+#[derive(Debug)]
+struct VocabularyWord {
+    text: String,
+    chars: Vec<char>,
+    letters: Option<[u8; 26]>,
+}
+
+#[derive(Debug)]
+struct Phrase {
+    words: Vec<usize>,
+    /// The words run together ("todolist"), for multi-word phrases.
+    joined: Option<Vec<char>>,
+    weight: f32,
+}
+
+impl IntentIndex {
+    /// Indexes the phrases of `templates`.
+    pub(crate) fn new(templates: &[Template]) -> IntentIndex {
+        let mut index = IntentIndex {
+            vocabulary: Vec::new(),
+            lookup: HashMap::new(),
+            phrases: Vec::with_capacity(templates.len()),
+        };
+        for template in templates {
+            let keywords = template.keywords.iter().map(|phrase| (phrase, 1.0));
+            let related = template
+                .related
+                .iter()
+                .map(|phrase| (phrase, RELATED_WEIGHT));
+            let phrases = keywords
+                .chain(related)
+                .map(|(phrase, weight)| {
+                    let words: Vec<usize> =
+                        phrase.split(' ').map(|word| index.word_id(word)).collect();
+                    let n_words = words.len();
+                    Phrase {
+                        joined: (n_words > 1)
+                            .then(|| phrase.chars().filter(|c| *c != ' ').collect()),
+                        weight: weight * (1.0 + PHRASE_LENGTH_BONUS * (n_words as f32 - 1.0)),
+                        words,
+                    }
+                })
+                .collect();
+            index.phrases.push(phrases);
         }
+        index
     }
-    best.map(|found| IntentMatch {
-        confidence: found.confidence.min(1.0),
-        ..found
-    })
+
+    fn word_id(&mut self, word: &str) -> usize {
+        if let Some(id) = self.lookup.get(word) {
+            return *id;
+        }
+        let id = self.vocabulary.len();
+        self.vocabulary.push(VocabularyWord {
+            text: word.to_owned(),
+            chars: word.chars().collect(),
+            letters: letters(word),
+        });
+        self.lookup.insert(word.to_owned(), id);
+        id
+    }
+
+    /// The best of `templates` (the ones this index was built from) for `request`, or `None`
+    /// when no phrase matches at all.
+    pub(crate) fn best<'a>(
+        &self,
+        templates: &'a [Template],
+        request: &str,
+    ) -> Option<IntentMatch<'a>> {
+        let words = words(request);
+        if words.is_empty() {
+            return None;
+        }
+        let mut quality = vec![0.0f32; self.vocabulary.len()];
+        let mut request_chars: Vec<Vec<char>> = Vec::new();
+        for word in &words {
+            // A request word that is itself in the vocabulary means what it says: "timer"
+            // must not also count as a misspelt "time".
+            let exact_only = self.lookup.contains_key(word.as_str());
+            let chars: Vec<char> = word.chars().collect();
+            let word_letters = letters(word);
+            for (id, known) in self.vocabulary.iter().enumerate() {
+                let similarity = if known.text == *word {
+                    1.0
+                } else if same_stem(&known.text, word) {
+                    0.95
+                } else if exact_only {
+                    0.0
+                } else {
+                    fuzzy_similarity(known, &chars, word_letters.as_ref())
+                };
+                quality[id] = quality[id].max(similarity);
+            }
+            if !exact_only {
+                request_chars.push(chars);
+            }
+        }
+        let mut best: Option<IntentMatch<'a>> = None;
+        for (template, phrases) in templates.iter().zip(&self.phrases) {
+            let (mut top, mut total) = (0.0f32, 0.0f32);
+            for phrase in phrases {
+                let score = phrase_score(phrase, &quality, &request_chars);
+                top = top.max(score);
+                total += score;
+            }
+            let score = if top > 0.0 {
+                top + SUPPORT_SHARE * (total - top).min(1.0)
+            } else {
+                0.0
+            };
+            if score > best.map_or(0.0, |found| found.confidence) {
+                best = Some(IntentMatch {
+                    template,
+                    confidence: score,
+                });
+            }
+        }
+        best.map(|found| IntentMatch {
+            confidence: found.confidence.min(1.0),
+            ..found
+        })
+    }
 }
 
 /// The lowercased content words of `text`, filler removed.
@@ -113,99 +205,92 @@ pub(crate) fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn score(template: &Template, words: &[Word]) -> f32 {
-    let mut scores: Vec<f32> = template
-        .keywords
-        .iter()
-        .map(|phrase| phrase_score(phrase, words))
-        .chain(
-            template
-                .related
-                .iter()
-                .map(|phrase| phrase_score(phrase, words) * RELATED_WEIGHT),
-        )
-        .filter(|score| *score > 0.0)
-        .collect();
-    scores.sort_by(|a, b| b.total_cmp(a));
-    let Some((best, rest)) = scores.split_first() else {
-        return 0.0;
-    };
-    best + SUPPORT_SHARE * rest.iter().sum::<f32>().min(1.0)
-}
-
-/// How well `phrase` occurs in `words`, weighted by its length; 0 when some word is missing.
-fn phrase_score(phrase: &str, words: &[Word]) -> f32 {
-    let phrase_words: Vec<&str> = phrase.split(' ').collect();
-    let n_words = phrase_words.len();
+/// How well a phrase occurs, weighted by its length; 0 when some word is missing.
+fn phrase_score(phrase: &Phrase, quality: &[f32], request_chars: &[Vec<char>]) -> f32 {
     let mut total = 0.0;
-    for phrase_word in &phrase_words {
-        let quality = words
-            .iter()
-            .map(|word| match word.exact_only {
-                true if *phrase_word == word.text => 1.0,
-                true if same_stem(phrase_word, &word.text) => 0.95,
-                true => 0.0,
-                false => word_similarity(phrase_word, &word.text),
-            })
-            .fold(0.0, f32::max);
-        if quality == 0.0 {
+    for word in &phrase.words {
+        let q = quality[*word];
+        if q == 0.0 {
             total = 0.0;
             break;
         }
-        total += quality;
+        total += q;
     }
-    let mut quality = total / n_words as f32;
-    if n_words > 1 {
-        let joined: String = phrase_words.concat();
+    let mut score = total / phrase.words.len() as f32;
+    if let Some(joined) = &phrase.joined {
         // A run-together phrase must be spelled almost exactly: trigram overlap would let
         // "gradecalculator" match a request that only says "calculator".
-        let run_together = words
-            .iter()
-            .map(|word| match edit_distance(&joined, &word.text) {
-                0 => 1.0,
-                1 => 0.85,
-                _ => 0.0,
-            })
-            .fold(0.0, f32::max);
-        quality = quality.max(run_together);
+        for word in request_chars {
+            if word.len().abs_diff(joined.len()) <= 1 {
+                match edit_distance(joined, word) {
+                    Some(0) => score = score.max(1.0),
+                    Some(1) => score = score.max(0.85),
+                    _ => {}
+                }
+            }
+        }
     }
-    quality * (1.0 + PHRASE_LENGTH_BONUS * (n_words as f32 - 1.0))
+    score * phrase.weight
 }
 
-/// Similarity of a phrase word and a request word in `0.0..=1.0`.
-fn word_similarity(expected: &str, actual: &str) -> f32 {
-    if expected == actual {
-        return 1.0;
-    }
-    if same_stem(expected, actual) {
-        return 0.95;
-    }
-    let (n_expected, n_actual) = (expected.chars().count(), actual.chars().count());
-    let shortest = n_expected.min(n_actual);
-    if shortest < 3 || n_expected.max(n_actual) < 4 {
+/// Similarity of a vocabulary word and a request word that are neither equal nor plurals of
+/// each other: edit distance first, then trigram overlap, each behind cheap filters.
+fn fuzzy_similarity(
+    known: &VocabularyWord,
+    actual: &[char],
+    actual_letters: Option<&[u8; 26]>,
+) -> f32 {
+    let (n_known, n_actual) = (known.chars.len(), actual.len());
+    let shortest = n_known.min(n_actual);
+    if shortest < 3 || n_known.max(n_actual) < 4 {
         return 0.0;
     }
-    let distance = edit_distance(expected, actual);
-    if distance == 1 {
-        return if shortest >= 4 { 0.85 } else { 0.8 };
+    // Each edit changes the letter counts by at most 2, so a large difference rules out a
+    // close match before any table is filled.
+    let letter_difference = match (known.letters.as_ref(), actual_letters) {
+        (Some(a), Some(b)) => a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| usize::from(x.abs_diff(*y)))
+            .sum(),
+        _ => 0,
+    };
+    if n_known.abs_diff(n_actual) <= 2 && letter_difference <= 4 {
+        match edit_distance(&known.chars, actual) {
+            Some(1) => return if shortest >= 4 { 0.85 } else { 0.8 },
+            Some(2) if shortest >= 7 => return 0.75,
+            _ => {}
+        }
     }
-    if shortest < 4 {
-        return 0.0;
-    }
-    if distance == 2 && shortest >= 7 {
-        return 0.75;
-    }
-    if shortest >= 5 && trigram_similarity(expected, actual) >= 0.5 {
+    if shortest >= 5
+        && letter_difference <= shortest
+        && trigram_similarity(&known.chars, actual) >= 0.5
+    {
         return 0.7;
     }
     0.0
+}
+
+/// Letter counts of an ASCII word; `None` for other words (no filter then).
+fn letters(word: &str) -> Option<[u8; 26]> {
+    let mut counts = [0u8; 26];
+    for byte in word.bytes() {
+        match byte {
+            b'a'..=b'z' => {
+                counts[usize::from(byte - b'a')] =
+                    counts[usize::from(byte - b'a')].saturating_add(1)
+            }
+            _ => return None,
+        }
+    }
+    Some(counts)
 }
 
 /// True when one word is the other plus a plural or verb ending (`note`/`notes`,
 /// `category`/`categories`, `track`/`tracking`).
 fn same_stem(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.chars().count() < 3 {
+    if short.len() < 3 || long.len() > short.len() + 3 {
         return false;
     }
     let Some(ending) = long.strip_prefix(short) else {
@@ -216,38 +301,42 @@ fn same_stem(a: &str, b: &str) -> bool {
     matches!(ending, "s" | "es" | "ing" | "ed" | "d")
 }
 
-/// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut table = vec![0usize; (a.len() + 1) * width];
-    for (i, cell) in table.iter_mut().step_by(width).enumerate() {
-        *cell = i;
+/// Longest word compared by [`edit_distance`].
+const MAX_EDIT_CHARS: usize = 47;
+
+/// Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps),
+/// or `None` for words longer than [`MAX_EDIT_CHARS`].
+fn edit_distance(a: &[char], b: &[char]) -> Option<usize> {
+    if a.len() > MAX_EDIT_CHARS || b.len() > MAX_EDIT_CHARS {
+        return None;
     }
-    for (j, cell) in table.iter_mut().take(width).enumerate() {
+    let mut rows = [[0usize; MAX_EDIT_CHARS + 1]; 3];
+    for (j, cell) in rows[1].iter_mut().enumerate().take(b.len() + 1) {
         *cell = j;
     }
     for i in 1..=a.len() {
+        let [before, previous, current] = &mut rows;
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (table[(i - 1) * width + j] + 1)
-                .min(table[i * width + j - 1] + 1)
-                .min(table[(i - 1) * width + j - 1] + cost);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(table[(i - 2) * width + j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            table[i * width + j] = best;
+            current[j] = best;
         }
+        rows.rotate_left(1);
     }
-    table[a.len() * width + b.len()]
+    Some(rows[1][b.len()])
 }
 
 /// Jaccard overlap of the padded character trigrams of two words.
-fn trigram_similarity(a: &str, b: &str) -> f32 {
-    fn trigrams(word: &str) -> Vec<[char; 3]> {
+fn trigram_similarity(a: &[char], b: &[char]) -> f32 {
+    fn trigrams(word: &[char]) -> Vec<[char; 3]> {
         let padded: Vec<char> = std::iter::once(' ')
-            .chain(word.chars())
+            .chain(word.iter().copied())
             .chain(std::iter::once(' '))
             .collect();
         let mut grams: Vec<[char; 3]> = padded.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
@@ -272,25 +361,49 @@ fn trigram_similarity(a: &str, b: &str) -> f32 {
 mod tests {
     use super::*;
 
+    fn chars(word: &str) -> Vec<char> {
+        word.chars().collect()
+    }
+
+    fn similarity(expected: &str, actual: &str) -> f32 {
+        if expected == actual {
+            return 1.0;
+        }
+        if same_stem(expected, actual) {
+            return 0.95;
+        }
+        let known = VocabularyWord {
+            text: expected.to_owned(),
+            chars: chars(expected),
+            letters: letters(expected),
+        };
+        fuzzy_similarity(&known, &chars(actual), letters(actual).as_ref())
+    }
+
     #[test]
     fn edit_distance_counts_swaps_as_one() {
-        assert_eq!(edit_distance("calculator", "calculater"), 1);
-        assert_eq!(edit_distance("todo", "tood"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(
+            edit_distance(&chars("calculator"), &chars("calculater")),
+            Some(1)
+        );
+        assert_eq!(edit_distance(&chars("todo"), &chars("tood")), Some(1));
+        assert_eq!(edit_distance(&chars(""), &chars("abc")), Some(3));
+        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting")), Some(3));
+        assert_eq!(edit_distance(&chars(&"a".repeat(60)), &chars("a")), None);
     }
 
     #[test]
     fn similarity_tiers() {
-        assert_eq!(word_similarity("timer", "timer"), 1.0);
-        assert_eq!(word_similarity("note", "notes"), 0.95);
-        assert_eq!(word_similarity("calculator", "calculater"), 0.85);
+        assert_eq!(similarity("note", "notes"), 0.95);
+        assert_eq!(similarity("category", "categories"), 0.95);
+        assert_eq!(similarity("calculator", "calculater"), 0.85);
+        assert_eq!(similarity("bill", "bil"), 0.8);
         assert_eq!(
-            word_similarity("tip", "top"),
+            similarity("tip", "top"),
             0.0,
             "short words need an exact match"
         );
-        assert!(trigram_similarity("flashcards", "flashcard") > 0.5);
+        assert!(trigram_similarity(&chars("flashcards"), &chars("flashcard")) > 0.5);
     }
 
     #[test]
@@ -305,8 +418,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_request_scores_within_bounds(request in "\\PC{0,80}") {
-            let templates = crate::TemplateLibrary::builtin();
-            if let Some(found) = best(templates.templates(), &request) {
+            let library = crate::TemplateLibrary::builtin();
+            if let Some(found) = library.best_match(&request) {
                 proptest::prop_assert!((0.0..=1.0).contains(&found.confidence));
             }
         }

@@ -103,8 +103,9 @@ async fn ask(
     let mut n_streamed = 0;
     while let Some(chunk) = tokens.next().await {
         let chunk = chunk?;
-        send(GenerationEvent::Token(chunk.clone()));
-        for (path, component) in assembler.feed(&chunk) {
+        let completed = assembler.feed(&chunk);
+        send(GenerationEvent::Token(chunk));
+        for (path, component) in completed {
             n_streamed += 1;
             send(GenerationEvent::Component {
                 path,
@@ -112,9 +113,10 @@ async fn ask(
             });
         }
     }
+    let (text, outcome) = assembler.finish();
     Ok(Round {
-        outcome: assembler.finish(),
-        text: assembler.text().to_owned(),
+        text,
+        outcome,
         n_streamed,
     })
 }

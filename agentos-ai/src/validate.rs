@@ -5,6 +5,8 @@
 //! [`Assembler`] without changing its interface: `feed` returns components as they complete,
 //! `finish` returns the validated Blueprint or the diagnostics for a repair round.
 
+use std::fmt::Write;
+
 use agentos_blueprint::{Blueprint, Component, Diagnostic, Severity};
 
 use crate::catalog;
@@ -27,14 +29,10 @@ impl Assembler {
         Vec::new()
     }
 
-    /// The text so far.
-    pub(crate) fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// Parses and validates everything fed.
-    pub(crate) fn finish(&self) -> Result<Blueprint, Vec<Diagnostic>> {
-        check(&self.text)
+    /// Parses and validates everything fed; returns the text too.
+    pub(crate) fn finish(self) -> (String, Result<Blueprint, Vec<Diagnostic>>) {
+        let outcome = check(&self.text);
+        (self.text, outcome)
     }
 }
 
@@ -107,14 +105,9 @@ fn semantic(blueprint: &Blueprint, diagnostics: &mut Vec<Diagnostic>) {
         ));
     }
     let mut seen = std::collections::HashSet::new();
+    let mut path = String::from("ui.components");
     for (index, component) in blueprint.ui.components.iter().enumerate() {
-        walk(
-            component,
-            &format!("ui.components[{index}]"),
-            1,
-            &mut seen,
-            diagnostics,
-        );
+        walk(component, &mut path, index, 1, &mut seen, diagnostics);
     }
     for (hook, tools) in &blueprint.ui.lifecycle {
         for tool in tools {
@@ -128,18 +121,24 @@ fn semantic(blueprint: &Blueprint, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Checks `component`, the `index`-th child under `path`; `path` is a reused buffer, so a valid
+/// tree costs no allocation per component.
 fn walk<'a>(
     component: &'a Component,
-    path: &str,
+    path: &mut String,
+    index: usize,
     depth: usize,
     seen: &mut std::collections::HashSet<&'a str>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let parent_len = path.len();
+    let _ = write!(path, "[{index}]");
     if depth > MAX_DEPTH {
         diagnostics.push(error(
             path,
             format!("components nest deeper than {MAX_DEPTH} levels"),
         ));
+        path.truncate(parent_len);
         return;
     }
     if !catalog::is_known_component(&component.kind) {
@@ -162,15 +161,13 @@ fn walk<'a>(
             ));
         }
     }
-    for (index, child) in component.children.iter().enumerate() {
-        walk(
-            child,
-            &format!("{path}.children[{index}]"),
-            depth + 1,
-            seen,
-            diagnostics,
-        );
+    if !component.children.is_empty() {
+        path.push_str(".children");
+        for (child_index, child) in component.children.iter().enumerate() {
+            walk(child, path, child_index, depth + 1, seen, diagnostics);
+        }
     }
+    path.truncate(parent_len);
 }
 
 #[cfg(test)]

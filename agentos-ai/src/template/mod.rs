@@ -3,10 +3,12 @@
 
 mod catalog;
 
+use std::sync::{Arc, OnceLock};
+
 use agentos_blueprint::Blueprint;
 
 use crate::{
-    intent::{self, IntentMatch},
+    intent::{IntentIndex, IntentMatch},
     slot::{self, Slots},
 };
 
@@ -54,10 +56,11 @@ pub enum Slot {
     },
 }
 
-/// The built-in templates, matched by intent.
+/// The built-in templates, matched by intent. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct TemplateLibrary {
-    templates: Vec<Template>,
+    templates: Arc<[Template]>,
+    index: Arc<IntentIndex>,
 }
 
 impl Default for TemplateLibrary {
@@ -69,9 +72,13 @@ impl Default for TemplateLibrary {
 impl TemplateLibrary {
     /// The templates embedded in this crate.
     pub fn builtin() -> TemplateLibrary {
-        TemplateLibrary {
-            templates: catalog::BUILTIN.to_vec(),
-        }
+        static BUILTIN: OnceLock<TemplateLibrary> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| TemplateLibrary {
+                templates: Arc::from(catalog::BUILTIN),
+                index: Arc::new(IntentIndex::new(catalog::BUILTIN)),
+            })
+            .clone()
     }
 
     /// Every template, in library order.
@@ -87,7 +94,7 @@ impl TemplateLibrary {
     /// The best-matching template for `request` with its confidence in `0.0..=1.0`, or `None`
     /// when nothing matches at all.
     pub fn best_match(&self, request: &str) -> Option<IntentMatch<'_>> {
-        intent::best(&self.templates, request)
+        self.index.best(&self.templates, request)
     }
 
     /// The best template when its confidence reaches [`CONFIDENT`].
