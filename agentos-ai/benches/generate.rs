@@ -83,10 +83,12 @@ fn template_to_launched_app(c: &mut Criterion) {
     group.finish();
 }
 
-/// A provider that replays a recorded answer in fixed-size chunks, with no network.
+/// A provider that replays a recorded answer in fixed-size chunks, with no network. With
+/// `pause`, it is not ready between chunks (as a network read), so every chunk is its own event.
 #[derive(Debug)]
 struct Recorded {
     chunks: Arc<Vec<String>>,
+    pause: bool,
 }
 
 impl Provider for Recorded {
@@ -96,7 +98,35 @@ impl Provider for Recorded {
 
     fn stream(&self, _request: &ProviderRequest) -> agentos_ai::Result<TokenStream> {
         let chunks = self.chunks.clone();
-        Ok(stream::iter((0..chunks.len()).map(move |i| Ok(chunks[i].clone()))).boxed())
+        let items = stream::iter((0..chunks.len()).map(move |i| Ok(chunks[i].clone())));
+        if !self.pause {
+            return Ok(items.boxed());
+        }
+        Ok(items
+            .then(|item| async move {
+                YieldOnce(false).await;
+                item
+            })
+            .boxed())
+    }
+}
+
+/// Returns `Pending` once (waking itself), like a socket with no data yet.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
     }
 }
 
@@ -127,16 +157,21 @@ fn streaming_overhead(c: &mut Criterion) {
         .chunks(64)
         .map(|piece| piece.iter().collect())
         .collect();
-    let provider: Arc<dyn Provider> = Arc::new(Recorded {
-        chunks: Arc::new(chunks),
+    let chunks = Arc::new(chunks);
+    let config = GeneratorConfig {
+        cache_capacity: 0,
+        ..GeneratorConfig::default()
+    };
+    let ready: Arc<dyn Provider> = Arc::new(Recorded {
+        chunks: chunks.clone(),
+        pause: false,
     });
-    let generator = Generator::with_provider(
-        GeneratorConfig {
-            cache_capacity: 0,
-            ..GeneratorConfig::default()
-        },
-        provider,
-    );
+    let generator = Generator::with_provider(config.clone(), ready);
+    let paused: Arc<dyn Provider> = Arc::new(Recorded {
+        chunks,
+        pause: true,
+    });
+    let generator_paused = Generator::with_provider(config, paused);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -154,6 +189,16 @@ fn streaming_overhead(c: &mut Criterion) {
         b.iter(|| {
             let events: Vec<GenerationEvent> = runtime.block_on(
                 generator
+                    .stream("an inventory of my lab reagents")
+                    .collect(),
+            );
+            black_box(blueprint_of(events).ui.components.len())
+        })
+    });
+    group.bench_function("pipeline_streamed_64b_chunks_one_event_each", |b| {
+        b.iter(|| {
+            let events: Vec<GenerationEvent> = runtime.block_on(
+                generator_paused
                     .stream("an inventory of my lab reagents")
                     .collect(),
             );

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use agentos_blueprint::{Blueprint, Diagnostic};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::{
@@ -93,6 +93,9 @@ struct Round {
     n_streamed: usize,
 }
 
+/// Largest Token event made by joining chunks that were already waiting.
+const MAX_COALESCED_BYTES: usize = 8 * 1024;
+
 async fn ask(
     provider: &dyn Provider,
     request: &ProviderRequest,
@@ -101,8 +104,29 @@ async fn ask(
     let mut tokens = provider.stream(request)?;
     let mut assembler = Assembler::default();
     let mut n_streamed = 0;
-    while let Some(chunk) = tokens.next().await {
-        let chunk = chunk?;
+    let mut failure = None;
+    let mut ended = false;
+    while !ended {
+        let Some(first) = tokens.next().await else {
+            break;
+        };
+        let mut chunk = first?;
+        // Chunks that are already waiting join this event: one event per network read, not
+        // one per provider chunk, when the consumer is slower than the producer.
+        while chunk.len() < MAX_COALESCED_BYTES {
+            match tokens.next().now_or_never() {
+                Some(Some(Ok(more))) => chunk.push_str(&more),
+                Some(Some(Err(err))) => {
+                    failure = Some(err);
+                    break;
+                }
+                Some(None) => {
+                    ended = true;
+                    break;
+                }
+                None => break,
+            }
+        }
         let completed = assembler.feed(&chunk);
         send(GenerationEvent::Token(chunk));
         for (path, component) in completed {
@@ -111,6 +135,9 @@ async fn ask(
                 path,
                 component: Box::new(component),
             });
+        }
+        if let Some(err) = failure {
+            return Err(err);
         }
     }
     let (text, outcome) = assembler.finish();
