@@ -246,14 +246,13 @@ pub(crate) fn help(message: &str, templates: &TemplateLibrary) -> String {
     if let Some(found) = templates
         .best_match(message)
         .filter(|found| found.confidence >= CONFIDENT)
+        && !asks(&["what can", "which apps", "list"])
     {
-        if !asks(&["what can", "which apps", "list"]) {
-            return format!(
-                "That sounds like the {} app. Ask me to generate it, for example: \"make a {}\". It opens in its own window and works offline.",
-                found.template.kind.replace('-', " "),
-                found.template.keywords[0]
-            );
-        }
+        return format!(
+            "That sounds like the {} app. Ask me to generate it, for example: \"make a {}\". It opens in its own window and works offline.",
+            found.template.kind.replace('-', " "),
+            found.template.keywords[0]
+        );
     }
     if asks(&[
         "what can",

@@ -235,10 +235,8 @@ fn numbers(tokens: &[String], used: &mut [bool], slots: &mut Slots) {
         let value = numeric.or_else(|| word_number(token).filter(|_| index + 1 < tokens.len()));
         let Some(mut value) = value else { continue };
         let mut next = index + 1;
-        if token == "a" || token == "an" {
-            if tokens.get(next).map(String::as_str) == Some("half") {
-                continue;
-            }
+        if (token == "a" || token == "an") && tokens.get(next).map(String::as_str) == Some("half") {
+            continue;
         }
         if tokens.get(index.wrapping_sub(1)).map(String::as_str) == Some("half")
             && (token == "an" || token == "a")
@@ -246,16 +244,15 @@ fn numbers(tokens: &[String], used: &mut [bool], slots: &mut Slots) {
             value = 0.5;
         }
         // "forty five minutes": add a following unit word number.
-        if numeric.is_none() {
-            if let Some(ones) = tokens
+        if numeric.is_none()
+            && let Some(ones) = tokens
                 .get(next)
                 .and_then(|t| word_number(t))
                 .filter(|n| *n < 10.0 && value >= 20.0)
-            {
-                value += ones;
-                next += 1;
-                consumed_until = next;
-            }
+        {
+            value += ones;
+            next += 1;
+            consumed_until = next;
         }
         let following = tokens.get(next).map(String::as_str).unwrap_or("");
         let preceding = if index > 0 {

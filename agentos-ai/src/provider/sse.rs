@@ -47,10 +47,10 @@ impl SseDecoder {
     /// Ends the stream: an event left without its blank line is dispatched anyway.
     pub(crate) fn finish(&mut self) -> Option<SseEvent> {
         let line = std::mem::take(&mut self.line);
-        if !line.is_empty() {
-            if let Some(event) = self.line_done(&line) {
-                return Some(event);
-            }
+        if !line.is_empty()
+            && let Some(event) = self.line_done(&line)
+        {
+            return Some(event);
         }
         self.dispatch()
     }
