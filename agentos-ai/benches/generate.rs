@@ -178,7 +178,7 @@ fn streaming_overhead(c: &mut Criterion) {
         .expect("runtime");
     let mut group = c.benchmark_group("llm_40kb");
     group.throughput(criterion::Throughput::Bytes(answer.len() as u64));
-    group.bench_function("parse_and_validate_whole", |b| {
+    group.bench_function("parse_whole", |b| {
         b.iter(|| {
             let parsed = agentos_blueprint::parse(black_box(&answer));
             assert!(parsed.diagnostics.is_empty());

@@ -327,6 +327,12 @@ mod tests {
     }
 
     #[test]
+    fn chat_agent_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<ChatAgent>();
+    }
+
+    #[test]
     fn help_covers_apps_opening_keys_and_requests() {
         let templates = TemplateLibrary::builtin();
         assert!(help("how do I open an app?", &templates).contains("Hub"));

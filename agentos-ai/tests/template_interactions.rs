@@ -402,3 +402,21 @@ fn the_fallback_scratchpad_works_too() {
         .unwrap();
     assert_eq!(runtime.state(id).unwrap()["items"][0]["text"], "syllables");
 }
+
+#[tokio::test]
+async fn every_template_is_generated_validated_and_launched_through_the_generator() {
+    let generator = agentos_ai::Generator::offline();
+    let runtime = agentos_tools::Runtime::new(agentos_kernel::Kernel::new(), Registry::builtin());
+    for template in TemplateLibrary::builtin().templates() {
+        let request = format!("make me a {}", template.keywords[0]);
+        let blueprint = generator.generate(&request).await.unwrap();
+        assert_eq!(blueprint.app.id, template.kind, "{request}");
+        let app = runtime.launch(blueprint).unwrap();
+        assert!(
+            runtime.state(app).unwrap().contains_key("title"),
+            "{}",
+            template.kind
+        );
+        runtime.close(app).unwrap();
+    }
+}
