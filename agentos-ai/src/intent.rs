@@ -263,7 +263,7 @@ fn fuzzy_similarity(
         }
     }
     if shortest >= 5
-        && letter_difference <= shortest
+        && letter_difference <= shortest / 2
         && trigram_similarity(&known.chars, actual) >= 0.5
     {
         return 0.7;

@@ -284,5 +284,55 @@ async fn dropping_the_stream_cancels_the_request() -> Result<()> {
     let first = stream.next().await.expect("a chunk")?;
     assert_eq!(first, "0 ");
     drop(stream);
+    let completed = server.outcomes.lock().await.recv().await;
+    assert_eq!(
+        completed,
+        Some(false),
+        "the server saw the client go away before the end"
+    );
     Ok(())
+}
+
+#[tokio::test]
+async fn a_stalled_stream_hits_the_idle_timeout() {
+    let mut stalled = Reply::sse(&[&openai_event("first "), &openai_event("late")]);
+    stalled.stall = Some(Duration::from_secs(5));
+    let server = start(vec![stalled]).await;
+    let mut config = ProviderConfig::openai(&format!("{}/v1", server.base), "m", None);
+    config.http = HttpConfig {
+        idle_timeout: Duration::from_millis(200),
+        ..fast_http()
+    };
+    let (text, err) = collect(&HttpProvider::new(config).unwrap()).await;
+    assert_eq!(text, "first ");
+    let message = err.expect("an error").to_string();
+    assert!(
+        message.starts_with("openai: no data for 200ms") && message.contains("stalled"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_response_timeout_after_retrying() {
+    let mut slow = Reply::sse(&["data: [DONE]\n\n"]);
+    slow.delay_headers = Some(Duration::from_secs(5));
+    let server = start(vec![slow]).await;
+    let mut config = ProviderConfig::gemini(ApiKey::new(KEY), "m");
+    config.base_url = server.base.clone();
+    config.http = HttpConfig {
+        response_timeout: Duration::from_millis(150),
+        max_retries: 1,
+        ..fast_http()
+    };
+    let (_, err) = collect(&HttpProvider::new(config).unwrap()).await;
+    let message = err.expect("an error").to_string();
+    assert!(
+        message.starts_with("gemini: no response within 150ms"),
+        "{message}"
+    );
+    assert_eq!(
+        server.received.lock().len(),
+        2,
+        "the timeout was retried once"
+    );
 }

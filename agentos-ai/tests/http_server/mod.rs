@@ -18,6 +18,10 @@ pub struct Reply {
     pub chunks: Vec<Vec<u8>>,
     /// Drop the connection after the chunks, without the final zero-length chunk.
     pub abort: bool,
+    /// Wait this long before sending the status line.
+    pub delay_headers: Option<Duration>,
+    /// Wait this long after the first chunk.
+    pub stall: Option<Duration>,
 }
 
 impl Reply {
@@ -27,6 +31,8 @@ impl Reply {
             headers: vec![("content-type".into(), "text/event-stream".into())],
             chunks: chunks.iter().map(|c| c.as_bytes().to_vec()).collect(),
             abort: false,
+            delay_headers: None,
+            stall: None,
         }
     }
 
@@ -36,6 +42,8 @@ impl Reply {
             headers: vec![("content-type".into(), "application/json".into())],
             chunks: vec![body.as_bytes().to_vec()],
             abort: false,
+            delay_headers: None,
+            stall: None,
         }
     }
 
@@ -78,6 +86,9 @@ impl Received {
 pub struct Server {
     pub base: String,
     pub received: Arc<Mutex<Vec<Received>>>,
+    /// One entry per reply: `true` when every chunk was written, `false` when the client went
+    /// away first.
+    pub outcomes: tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<bool>>,
 }
 
 /// Starts a server answering with `replies` in order (the last one repeats).
@@ -87,10 +98,12 @@ pub async fn start(replies: Vec<Reply>) -> Server {
     let received = Arc::new(Mutex::new(Vec::new()));
     let script = Arc::new(Mutex::new(VecDeque::from(replies)));
     let log = received.clone();
+    let (outcome_sender, outcomes) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let log = log.clone();
             let script = script.clone();
+            let outcome = outcome_sender.clone();
             tokio::spawn(async move {
                 let Some(request) = read_request(&mut socket).await else {
                     return;
@@ -105,6 +118,9 @@ pub async fn start(replies: Vec<Reply>) -> Server {
                     }
                 };
                 let Some(reply) = reply else { return };
+                if let Some(delay) = reply.delay_headers {
+                    tokio::time::sleep(delay).await;
+                }
                 let mut head = format!(
                     "HTTP/1.1 {} X\r\ntransfer-encoding: chunked\r\nconnection: close\r\n",
                     reply.status
@@ -116,24 +132,31 @@ pub async fn start(replies: Vec<Reply>) -> Server {
                 if socket.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }
+                let mut stall = reply.stall;
                 for chunk in &reply.chunks {
                     let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
                     frame.extend_from_slice(chunk);
                     frame.extend_from_slice(b"\r\n");
                     if socket.write_all(&frame).await.is_err() || socket.flush().await.is_err() {
+                        let _ = outcome.send(false);
                         return;
                     }
                     // Give the client a chance to read each chunk on its own.
-                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    tokio::time::sleep(stall.take().unwrap_or(Duration::from_millis(2))).await;
                 }
                 if !reply.abort {
                     let _ = socket.write_all(b"0\r\n\r\n").await;
                 }
+                let _ = outcome.send(true);
                 let _ = socket.shutdown().await;
             });
         }
     });
-    Server { base, received }
+    Server {
+        base,
+        received,
+        outcomes: tokio::sync::Mutex::new(outcomes),
+    }
 }
 
 async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Received> {
