@@ -302,14 +302,16 @@ fn title(request: &str) -> Option<TitleSlot> {
     };
     for marker in [" called ", " named ", " titled "] {
         if let Some(at) = lower.find(marker) {
-            let name = clean(&source[at + marker.len()..]);
+            // `get` guards the rare text whose lowercase has the same length but other
+            // character boundaries.
+            let name = clean(source.get(at + marker.len()..).unwrap_or_default());
             if !name.is_empty() {
                 return Some(TitleSlot::Name(name));
             }
         }
     }
     let at = lower.find(" for ")?;
-    let purpose = clean(&source[at + " for ".len()..]);
+    let purpose = clean(source.get(at + " for ".len()..).unwrap_or_default());
     let purpose_tokens = tokens(&purpose);
     let mut probe = Slots::default();
     let mut used = vec![false; purpose_tokens.len()];
@@ -377,6 +379,13 @@ mod tests {
         assert_eq!(Slots::extract("convert 80 euros").amount, Some(80.0));
         assert_eq!(Slots::extract("tip on a 64 bill").amount, Some(64.0));
         assert_eq!(Slots::extract("tip calculator").amount, None);
+    }
+
+    #[test]
+    fn lowercasing_that_moves_character_boundaries_never_panics() {
+        // "İ" grows by one byte when lowercased and "ẞ" shrinks by one: same length, other boundaries.
+        let _ = Slots::extract("İ notes called ẞx for the party");
+        let _ = Slots::extract("ẞ for İ");
     }
 
     #[test]
