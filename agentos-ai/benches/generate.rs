@@ -195,6 +195,20 @@ fn streaming_overhead(c: &mut Criterion) {
             black_box(blueprint_of(events).ui.components.len())
         })
     });
+    let parsed = agentos_blueprint::parse(&answer).blueprint;
+    group.bench_function("breakdown_clone_components", |b| {
+        b.iter(|| black_box(parsed.ui.components.clone()))
+    });
+    let library = TemplateLibrary::builtin();
+    group.bench_function("breakdown_intent_match", |b| {
+        b.iter(|| {
+            black_box(
+                library
+                    .best_match("an inventory of my lab reagents")
+                    .map(|found| found.confidence),
+            )
+        })
+    });
     group.bench_function("pipeline_streamed_64b_chunks_one_event_each", |b| {
         b.iter(|| {
             let events: Vec<GenerationEvent> = runtime.block_on(

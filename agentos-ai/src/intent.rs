@@ -82,8 +82,8 @@ struct VocabularyWord {
 #[derive(Debug)]
 struct Phrase {
     words: Vec<usize>,
-    /// The words run together ("todolist"), for multi-word phrases.
-    joined: Option<Vec<char>>,
+    /// The words run together ("todolist") and their letter counts, for multi-word phrases.
+    joined: Option<(Vec<char>, Option<[u8; 26]>)>,
     weight: f32,
 }
 
@@ -108,8 +108,10 @@ impl IntentIndex {
                         phrase.split(' ').map(|word| index.word_id(word)).collect();
                     let n_words = words.len();
                     Phrase {
-                        joined: (n_words > 1)
-                            .then(|| phrase.chars().filter(|c| *c != ' ').collect()),
+                        joined: (n_words > 1).then(|| {
+                            let joined: String = phrase.chars().filter(|c| *c != ' ').collect();
+                            (joined.chars().collect(), letters(&joined))
+                        }),
                         weight: weight * (1.0 + PHRASE_LENGTH_BONUS * (n_words as f32 - 1.0)),
                         words,
                     }
@@ -146,7 +148,7 @@ impl IntentIndex {
             return None;
         }
         let mut quality = vec![0.0f32; self.vocabulary.len()];
-        let mut request_chars: Vec<Vec<char>> = Vec::new();
+        let mut request_chars: Vec<(Vec<char>, Option<[u8; 26]>)> = Vec::new();
         for word in &words {
             // A request word that is itself in the vocabulary means what it says: "timer"
             // must not also count as a misspelt "time".
@@ -166,7 +168,7 @@ impl IntentIndex {
                 quality[id] = quality[id].max(similarity);
             }
             if !exact_only {
-                request_chars.push(chars);
+                request_chars.push((chars, word_letters));
             }
         }
         let mut best: Option<IntentMatch<'a>> = None;
@@ -206,7 +208,11 @@ pub(crate) fn words(text: &str) -> Vec<String> {
 }
 
 /// How well a phrase occurs, weighted by its length; 0 when some word is missing.
-fn phrase_score(phrase: &Phrase, quality: &[f32], request_chars: &[Vec<char>]) -> f32 {
+fn phrase_score(
+    phrase: &Phrase,
+    quality: &[f32],
+    request_chars: &[(Vec<char>, Option<[u8; 26]>)],
+) -> f32 {
     let mut total = 0.0;
     for word in &phrase.words {
         let q = quality[*word];
@@ -217,11 +223,21 @@ fn phrase_score(phrase: &Phrase, quality: &[f32], request_chars: &[Vec<char>]) -
         total += q;
     }
     let mut score = total / phrase.words.len() as f32;
-    if let Some(joined) = &phrase.joined {
+    if let Some((joined, joined_letters)) = &phrase.joined {
         // A run-together phrase must be spelled almost exactly: trigram overlap would let
         // "gradecalculator" match a request that only says "calculator".
-        for word in request_chars {
-            if word.len().abs_diff(joined.len()) <= 1 {
+        for (word, word_letters) in request_chars {
+            let close_letters = match (joined_letters, word_letters) {
+                (Some(a), Some(b)) => {
+                    a.iter()
+                        .zip(b)
+                        .map(|(x, y)| usize::from(x.abs_diff(*y)))
+                        .sum::<usize>()
+                        <= 2
+                }
+                _ => true,
+            };
+            if close_letters && word.len().abs_diff(joined.len()) <= 1 {
                 match edit_distance(joined, word) {
                     Some(0) => score = score.max(1.0),
                     Some(1) => score = score.max(0.85),
@@ -241,13 +257,20 @@ fn fuzzy_similarity(
     actual_letters: Option<&[u8; 26]>,
 ) -> f32 {
     let (n_known, n_actual) = (known.chars.len(), actual.len());
-    let shortest = n_known.min(n_actual);
-    if shortest < 3 || n_known.max(n_actual) < 4 {
+    let (shortest, longest) = (n_known.min(n_actual), n_known.max(n_actual));
+    if shortest < 3 || longest < 4 {
+        return 0.0;
+    }
+    // Lengths alone rule most pairs out: an edit changes the length by at most one, and a
+    // trigram overlap of one half needs lengths within a factor of about two.
+    let edit_possible = longest - shortest <= 2;
+    let trigram_possible = shortest >= 5 && longest < 2 * shortest + 1;
+    if !edit_possible && !trigram_possible {
         return 0.0;
     }
     // Each edit changes the letter counts by at most 2, so a large difference rules out a
     // close match before any table is filled.
-    let letter_difference = match (known.letters.as_ref(), actual_letters) {
+    let letter_difference: usize = match (known.letters.as_ref(), actual_letters) {
         (Some(a), Some(b)) => a
             .iter()
             .zip(b)
@@ -255,14 +278,14 @@ fn fuzzy_similarity(
             .sum(),
         _ => 0,
     };
-    if n_known.abs_diff(n_actual) <= 2 && letter_difference <= 4 {
+    if edit_possible && letter_difference <= 4 {
         match edit_distance(&known.chars, actual) {
             Some(1) => return if shortest >= 4 { 0.85 } else { 0.8 },
             Some(2) if shortest >= 7 => return 0.75,
             _ => {}
         }
     }
-    if shortest >= 5
+    if trigram_possible
         && letter_difference <= shortest / 2
         && trigram_similarity(&known.chars, actual) >= 0.5
     {
@@ -310,26 +333,26 @@ fn edit_distance(a: &[char], b: &[char]) -> Option<usize> {
     if a.len() > MAX_EDIT_CHARS || b.len() > MAX_EDIT_CHARS {
         return None;
     }
-    let mut rows = [[0usize; MAX_EDIT_CHARS + 1]; 3];
-    for (j, cell) in rows[1].iter_mut().enumerate().take(b.len() + 1) {
-        *cell = j;
+    // Three rolling rows (i-2, i-1, i), addressed by index so no row is ever copied.
+    let mut rows = [[0u8; MAX_EDIT_CHARS + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
     }
     for i in 1..=a.len() {
-        let [before, previous, current] = &mut rows;
-        current[0] = i;
+        let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[current][0] = i as u8;
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[previous][j] + 1)
+                .min(rows[current][j - 1] + 1)
+                .min(rows[previous][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(before[j - 2] + 1);
+                best = best.min(rows[before][j - 2] + 1);
             }
-            current[j] = best;
+            rows[current][j] = best;
         }
-        rows.rotate_left(1);
     }
-    Some(rows[1][b.len()])
+    Some(usize::from(rows[a.len() % 3][b.len()]))
 }
 
 /// Jaccard overlap of the padded character trigrams of two words.
