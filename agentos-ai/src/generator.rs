@@ -247,7 +247,8 @@ impl Generator {
                 return stream::iter(events).boxed();
             }
         };
-        let key = format!("{}|{}", request.to_lowercase(), self.inner.fingerprint);
+        // Case is kept in the key: "called Groceries" and "called groceries" differ in title.
+        let key = format!("{}|{}", request, self.inner.fingerprint);
         if let Some(hit) = self.inner.cache.lock().get(&key) {
             events.push(GenerationEvent::Thought(format!(
                 "Answered from the cache ({})",
@@ -477,7 +478,7 @@ mod tests {
             generator.stream("a timer for 25 minutes").collect().await;
         let second: Vec<GenerationEvent> = generator
             .clone()
-            .stream("  A TIMER   for 25 minutes ")
+            .stream("  a timer   for 25 minutes ")
             .collect()
             .await;
         assert!(second.contains(&GenerationEvent::Thought(

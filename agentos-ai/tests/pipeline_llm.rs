@@ -220,7 +220,7 @@ async fn a_repeated_request_hits_the_cache_without_asking_again() {
     let server = start(vec![openai_reply(VALID)]).await;
     let generator = generator(&server);
     let first = run(&generator, "a gizmo for my lab bench").await;
-    let second = run(&generator, "A gizmo  for my lab bench").await;
+    let second = run(&generator, " a gizmo  for my lab bench ").await;
     assert_eq!(completed(&first), completed(&second));
     assert!(thoughts(&second).contains(&"Answered from the cache (openai:gpt-test)".to_owned()));
     assert_eq!(server.received.lock().len(), 1);
