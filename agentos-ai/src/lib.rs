@@ -1,6 +1,6 @@
 //! The AgentOS app generator: words in, a streamed Blueprint out.
 //!
-//! The default generator works offline from an embedded template library (39 kinds, fuzzy
+//! The default generator works offline from an embedded template library (43 kinds, fuzzy
 //! intent matching, slot filling) and answers in well under a millisecond. With a provider
 //! configured ([`GeneratorConfig::from_env`]: `GOOGLE_API_KEY`/`GEMINI_API_KEY`,
 //! `OPENAI_API_KEY`, `OPENAI_BASE_URL`), requests no template answers confidently go to Gemini or

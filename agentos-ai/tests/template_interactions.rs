@@ -420,3 +420,68 @@ async fn every_template_is_generated_validated_and_launched_through_the_generato
         runtime.close(app).unwrap();
     }
 }
+
+#[test]
+fn compound_interest_grows_the_principal() {
+    let app = launch(
+        "compound-interest-calculator",
+        "compound interest on $2000 at 4%",
+    );
+    assert_eq!(
+        (app.text("principal"), app.text("rate")),
+        ("2000".into(), "4".into())
+    );
+    app.click("calculate");
+    let expected = 2000.0 * (1.0f64 + 0.04 / 12.0).powf(120.0);
+    assert!(
+        (app.number("future-value") - expected).abs() < 1e-6,
+        "{}",
+        app.text("future-value")
+    );
+    app.click("interest-earned");
+    assert!((app.number("interest") - (expected - 2000.0)).abs() < 1e-6);
+}
+
+#[test]
+fn calorie_counter_logs_foods_and_the_calories_left() {
+    let app = launch("calorie-counter", "calorie counter");
+    app.change("food-input", "apple");
+    app.change("calories", "95");
+    app.click("add");
+    app.click("add-calories");
+    assert_eq!(app.list_texts("foods"), ["apple"]);
+    app.click("remaining-button");
+    assert_eq!(app.text("remaining"), "1905");
+    app.click("new-day");
+    assert_eq!(app.text("total"), "0");
+}
+
+#[test]
+fn poll_counts_votes() {
+    let app = launch("poll", "a poll");
+    app.click("vote-a");
+    app.click("vote-b");
+    app.click("vote-a");
+    app.click("total-button");
+    assert_eq!(
+        (
+            app.text("votes-a"),
+            app.text("votes-b"),
+            app.text("total-votes")
+        ),
+        ("2".into(), "1".into(), "3".into())
+    );
+    app.click("reset-a");
+    assert_eq!(app.text("votes-a"), "0");
+}
+
+#[test]
+fn savings_goal_counts_the_months_left() {
+    let app = launch("savings-goal", "savings goal for $3000");
+    assert_eq!(app.text("goal"), "3000");
+    app.click("calculate");
+    assert_eq!(app.text("months"), "8");
+    app.click("deposit");
+    app.click("calculate");
+    assert_eq!(app.text("months"), "7");
+}

@@ -466,6 +466,57 @@ pub(crate) const BUILTIN: &[Template] = &[
         []
     ),
     template!(
+        "compound-interest-calculator",
+        [
+            "compound interest",
+            "interest calculator",
+            "investment calculator",
+            "investment growth",
+            "savings growth",
+            "interest on savings"
+        ],
+        ["interest", "investment", "savings", "calculator", "grow"],
+        [
+            Slot::Amount {
+                component: "principal"
+            },
+            Slot::Percent { component: "rate" }
+        ]
+    ),
+    template!(
+        "calorie-counter",
+        [
+            "calorie counter",
+            "calories",
+            "calorie tracker",
+            "food diary",
+            "food log",
+            "diet tracker",
+            "calorie"
+        ],
+        ["food", "diet", "eat", "nutrition", "tracker", "counter"],
+        []
+    ),
+    template!(
+        "poll",
+        ["poll", "voting", "vote", "votes", "straw poll", "ballot"],
+        ["options", "choose", "decide", "count"],
+        []
+    ),
+    template!(
+        "savings-goal",
+        [
+            "savings goal",
+            "save up",
+            "saving goal",
+            "savings plan",
+            "savings tracker",
+            "piggy bank"
+        ],
+        ["savings", "goal", "save", "money"],
+        [Slot::Amount { component: "goal" }]
+    ),
+    template!(
         "timer",
         [
             "timer",
