@@ -255,15 +255,15 @@ pub const TOOL_FAMILIES: &[ToolFamily] = &[
         tools: &[
             ToolInfo {
                 name: "timer.set",
-                summary: "{delay, action}: runs the action (a binding) once after delay ms; returns a timer id",
+                summary: "{delay, action: tool name, args}: runs that tool once after delay ms; returns {timer_id}; needs the TIME_ACCESS permission",
             },
             ToolInfo {
                 name: "timer.interval",
-                summary: "{interval, action}: runs the action every interval ms; returns a timer id",
+                summary: "{interval, action: tool name, args}: runs that tool every interval ms; returns {timer_id}; needs the TIME_ACCESS permission",
             },
             ToolInfo {
                 name: "timer.clear",
-                summary: "{timer_id}: stops a timer",
+                summary: "{timer_id?}: stops a timer (without an id: the app's timers)",
             },
         ],
     },

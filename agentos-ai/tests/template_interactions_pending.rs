@@ -1,5 +1,8 @@
 //! Interactions of the templates whose tools (`timer.*`, `system.*`, `filesystem.*`) arrive with
 //! the tools branch (issue 6). Enabled with `--features pending-tools` once that branch is merged.
+//!
+//! The Stop/Cancel buttons bind `timer.clear` without a `timer_id` (a template cannot know the
+//! id a click will get): these tests expect that to cancel the app's timers.
 #![cfg(feature = "pending-tools")]
 
 mod common;
