@@ -314,6 +314,21 @@ impl Generator {
         Err(Error::Incomplete(request.to_owned()))
     }
 
+    /// Generates an app for `request` from the templates only, synchronously, whatever the
+    /// provider configuration: what a tool such as `app.spawn` needs when it cannot await.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for an empty or oversized request.
+    pub fn generate_offline(&self, request: &str) -> Result<Blueprint> {
+        let request = normalise(request).map_err(Error::InvalidRequest)?;
+        let best = self.inner.templates.best_match(&request);
+        let answer = self.template_answer(
+            &request,
+            best.filter(|found| found.confidence >= self.inner.config.confidence_threshold),
+        )?;
+        Ok(Arc::unwrap_or_clone(answer.cached.blueprint))
+    }
+
     /// The offline answer for `request`: the best template with its slots filled, or the
     /// scratchpad when none matches.
     pub(crate) fn template_answer(
@@ -522,6 +537,33 @@ mod tests {
             "invalid request: gemini needs GOOGLE_API_KEY or GEMINI_API_KEY"
         );
         assert!(GeneratorConfig::for_cli_with(Some("claude"), None, env(&[])).is_err());
+    }
+
+    #[test]
+    fn offline_generation_is_synchronous_even_with_a_provider_configured() {
+        let config = GeneratorConfig::for_cli_with(Some("openai"), None, |name| {
+            (name == "OPENAI_BASE_URL").then(|| "http://127.0.0.1:9/v1".to_owned())
+        })
+        .unwrap();
+        let generator = Generator::new(config).unwrap();
+        assert!(generator.has_provider());
+        assert_eq!(
+            generator
+                .generate_offline("a tip calculator")
+                .unwrap()
+                .app
+                .id,
+            "tip-calculator"
+        );
+        assert_eq!(
+            generator
+                .generate_offline("a supermarket helper")
+                .unwrap()
+                .app
+                .id,
+            "scratchpad"
+        );
+        assert!(generator.generate_offline(" ").is_err());
     }
 
     #[test]
