@@ -20,7 +20,9 @@ pub enum GenerationEvent {
     Thought(String),
     /// The next chunk of Blueprint JSON.
     Token(String),
-    /// A top-level component, complete with its children, ready to draw.
+    /// A complete component, ready to draw. Today: each top-level component with its children,
+    /// just before `Complete`. With the streaming parser: every component as soon as it
+    /// completes (children first; a container then comes without its children).
     Component {
         /// JSON path of the component, e.g. `ui.components[2]`.
         path: String,

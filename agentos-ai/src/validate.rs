@@ -3,7 +3,10 @@
 //! Today this uses `agentos_blueprint::parse` on the whole text plus the checks below. The
 //! streaming parser and catalogue validation of `agentos-blueprint` replace the body of
 //! [`Assembler`] without changing its interface: `feed` returns components as they complete,
-//! `finish` returns the validated Blueprint or the diagnostics for a repair round.
+//! `finish` returns the validated Blueprint or the diagnostics for a repair round. The swap:
+//! hold a `StreamParser`; `feed` maps its `Event::Component { path, component, .. }` to
+//! `(path, component)`; `finish` calls `finish_with(&catalog::is_known_tool)` and keeps the
+//! checks below that the parser does not make.
 
 use std::fmt::Write;
 
