@@ -50,3 +50,8 @@ pub use crate::{
     slot::{Slots, TitleSlot, format_duration},
     template::{CONFIDENT, Slot, Template, TemplateLibrary},
 };
+
+/// The README's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;
