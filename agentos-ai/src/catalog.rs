@@ -134,11 +134,6 @@ pub const COMPONENTS: &[ComponentInfo] = &[
     },
 ];
 
-/// Container roles that are also accepted as component types.
-pub(crate) const SEMANTIC_CONTAINERS: &[&str] = &[
-    "sidebar", "main", "editor", "header", "footer", "content", "section",
-];
-
 /// Every tool family of the runtime (the `ui` family is always relevant).
 pub const TOOL_FAMILIES: &[ToolFamily] = &[
     ToolFamily {
@@ -504,11 +499,6 @@ pub(crate) fn is_known_tool(name: &str) -> bool {
         .any(|tool| tool.name == name)
 }
 
-/// True when `kind` is a component type the renderer draws.
-pub(crate) fn is_known_component(kind: &str) -> bool {
-    COMPONENTS.iter().any(|component| component.kind == kind) || SEMANTIC_CONTAINERS.contains(&kind)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,12 +522,6 @@ mod tests {
         for template in crate::TemplateLibrary::builtin().templates() {
             let blueprint = agentos_blueprint::parse(template.source).blueprint;
             for component in blueprint.ui.all_components() {
-                assert!(
-                    is_known_component(&component.kind),
-                    "{}: {}",
-                    template.kind,
-                    component.kind
-                );
                 for binding in component.on_event.values() {
                     assert!(
                         is_known_tool(&binding.tool),

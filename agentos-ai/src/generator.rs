@@ -3,7 +3,7 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use agentos_blueprint::Blueprint;
+use agentos_blueprint::{Blueprint, ToolCatalog};
 use futures_util::{
     StreamExt,
     stream::{self, BoxStream},
@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::{
     cache::{Cache, Cached},
+    catalog,
     error::{Error, Result},
     event::GenerationEvent,
     intent::IntentMatch,
@@ -26,8 +27,12 @@ use crate::{
 /// Longest request accepted, in characters (as the reference's message limit).
 pub const MAX_REQUEST_CHARS: usize = 10_000;
 
+/// A tool catalogue shared with the generator, e.g. a closure over the runtime's registry:
+/// `Arc::new(move |tool: &str| registry.contains(tool))`.
+pub type SharedToolCatalog = Arc<dyn ToolCatalog + Send + Sync>;
+
 /// How a [`Generator`] works. Plain data: build it, change fields, pass it to [`Generator::new`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct GeneratorConfig {
     /// The LLM to ask when no template is confident; `None` works offline.
     pub provider: Option<ProviderConfig>,
@@ -41,6 +46,40 @@ pub struct GeneratorConfig {
     pub chunk_chars: usize,
     /// The Blueprint JSON Schema for structured output; `None` uses a built-in minimal one.
     pub blueprint_schema: Option<Value>,
+    /// The tools the runtime implements: every Blueprint is validated against it, and the
+    /// prompt lists only its tools. `None` uses this crate's own list ([`crate::TOOL_FAMILIES`]).
+    pub tools: Option<SharedToolCatalog>,
+}
+
+impl fmt::Debug for GeneratorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GeneratorConfig")
+            .field("provider", &self.provider)
+            .field("confidence_threshold", &self.confidence_threshold)
+            .field("cache_capacity", &self.cache_capacity)
+            .field("cache_ttl", &self.cache_ttl)
+            .field("chunk_chars", &self.chunk_chars)
+            .field("blueprint_schema", &self.blueprint_schema.is_some())
+            .field("tools", &self.tools.as_ref().map(|_| "<catalogue>"))
+            .finish()
+    }
+}
+
+/// Equal when every field is; two catalogues are equal only when they are the same `Arc`.
+impl PartialEq for GeneratorConfig {
+    fn eq(&self, other: &GeneratorConfig) -> bool {
+        self.provider == other.provider
+            && self.confidence_threshold == other.confidence_threshold
+            && self.cache_capacity == other.cache_capacity
+            && self.cache_ttl == other.cache_ttl
+            && self.chunk_chars == other.chunk_chars
+            && self.blueprint_schema == other.blueprint_schema
+            && match (&self.tools, &other.tools) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
 }
 
 impl Default for GeneratorConfig {
@@ -52,6 +91,7 @@ impl Default for GeneratorConfig {
             cache_ttl: Duration::from_secs(3600),
             chunk_chars: 50,
             blueprint_schema: None,
+            tools: None,
         }
     }
 }
@@ -223,6 +263,15 @@ impl Generator {
         }
     }
 
+    /// The tool catalogue Blueprints are validated against: the configured one, else this
+    /// crate's own list.
+    pub(crate) fn tools(&self) -> &(dyn ToolCatalog + Send + Sync) {
+        match &self.inner.config.tools {
+            Some(tools) => tools.as_ref(),
+            None => &catalog::is_known_tool,
+        }
+    }
+
     /// The template library.
     pub fn templates(&self) -> &TemplateLibrary {
         &self.inner.templates
@@ -360,11 +409,12 @@ impl Generator {
             .map_err(|err| Error::InvalidRequest(err.to_string()))?;
         // Templates are tested valid; checking again keeps the promise that nothing invalid
         // ever reaches `Complete`.
-        let blueprint =
-            validate::check(&source).map_err(|diagnostics| Error::InvalidBlueprint {
+        let blueprint = validate::check(&source, self.tools()).map_err(|diagnostics| {
+            Error::InvalidBlueprint {
                 request: request.to_owned(),
                 source: agentos_blueprint::Error::Invalid { diagnostics },
-            })?;
+            }
+        })?;
         Ok(Answer {
             cached: Cached {
                 source: Arc::from(source),

@@ -40,7 +40,7 @@ pub use crate::{
     chat::{ChatAgent, ChatEvent, MAX_HISTORY},
     error::{Error, Result},
     event::GenerationEvent,
-    generator::{Generator, GeneratorConfig, MAX_REQUEST_CHARS},
+    generator::{Generator, GeneratorConfig, MAX_REQUEST_CHARS, SharedToolCatalog},
     intent::IntentMatch,
     prompt::BLUEPRINT_SCHEMA,
     provider::{

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use agentos_blueprint::{Blueprint, Diagnostic};
+use agentos_blueprint::{Blueprint, Diagnostic, ToolCatalog};
 use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -31,7 +31,7 @@ pub(crate) async fn run(
     };
     let mut provider_request = ProviderRequest {
         messages: vec![
-            ChatMessage::system(prompt::system_prompt(&request)),
+            ChatMessage::system(prompt::system_prompt(&request, generator.tools())),
             ChatMessage::user(request.clone()),
         ],
         response_schema: Some(generator.inner.schema.clone()),
@@ -42,7 +42,14 @@ pub(crate) async fn run(
                 message: "Repairing the Blueprint...".to_owned(),
             });
         }
-        match ask(provider.as_ref(), &provider_request, &send).await {
+        match ask(
+            provider.as_ref(),
+            &provider_request,
+            generator.tools(),
+            &send,
+        )
+        .await
+        {
             Err(err) => {
                 send(GenerationEvent::Thought(format!("The model failed: {err}")));
                 break;
@@ -99,6 +106,7 @@ const MAX_COALESCED_BYTES: usize = 8 * 1024;
 async fn ask(
     provider: &dyn Provider,
     request: &ProviderRequest,
+    tools: &(dyn ToolCatalog + Send + Sync),
     send: &impl Fn(GenerationEvent),
 ) -> Result<Round, Error> {
     let mut tokens = provider.stream(request)?;
@@ -140,7 +148,7 @@ async fn ask(
             return Err(err);
         }
     }
-    let (text, outcome) = assembler.finish();
+    let (text, outcome) = assembler.finish(tools);
     Ok(Round {
         text,
         outcome,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use agentos_blueprint::Diagnostic;
+use agentos_blueprint::{Diagnostic, ToolCatalog};
 
 use crate::catalog::{COMPONENTS, relevant_tools};
 
@@ -36,8 +36,8 @@ pub const BLUEPRINT_SCHEMA: &str = r##"{
   }
 }"##;
 
-/// The system prompt for `request`.
-pub(crate) fn system_prompt(request: &str) -> String {
+/// The system prompt for `request`; it lists only tools `tools` has.
+pub(crate) fn system_prompt(request: &str, tools: &dyn ToolCatalog) -> String {
     let mut prompt = String::from(
         "You design apps for AgentOS. Answer with ONE JSON object, a Blueprint, and nothing else: no prose, no code fence.\n\
          Shape: {\"app\": {\"id\": kebab-case, \"name\", \"description\", \"icon\": one emoji, \"category\"}, \
@@ -52,7 +52,7 @@ pub(crate) fn system_prompt(request: &str) -> String {
     }
     prompt.push_str("\nTools:\n");
     for family in relevant_tools(request) {
-        for tool in family.tools {
+        for tool in family.tools.iter().filter(|tool| tools.has_tool(tool.name)) {
             let _ = writeln!(prompt, "- {} {}", tool.name, tool.summary);
         }
     }
@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn prompt_lists_components_and_only_relevant_tools() {
-        let prompt = system_prompt("a countdown timer");
+        let prompt = system_prompt("a countdown timer", &crate::catalog::is_known_tool);
         assert!(prompt.contains("- progress: value (required)"));
         assert!(prompt.contains("- timer.interval "));
         assert!(prompt.contains("- ui.compute "));

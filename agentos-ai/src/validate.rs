@@ -1,73 +1,82 @@
-//! The one place where generated text becomes a Blueprint: parse, then validate.
+//! The one place where generated text becomes a Blueprint: the Blueprint crate's
+//! [`StreamParser`] fed the model's chunks as they arrive, finished with the caller's tool
+//! catalogue.
 //!
-//! Today this uses `agentos_blueprint::parse` on the whole text plus the checks below. The
-//! streaming parser and catalogue validation of `agentos-blueprint` replace the body of
-//! [`Assembler`] without changing its interface: `feed` returns components as they complete,
-//! `finish` returns the validated Blueprint or the diagnostics for a repair round. The swap:
-//! hold a `StreamParser`; `feed` maps its `Event::Component { path, component, .. }` to
-//! `(path, component)`; `finish` calls `finish_with(&catalog::is_known_tool)` and keeps the
-//! checks below that the parser does not make.
+//! Everything the Blueprint crate checks — syntax, the 23 component types and their props and
+//! events, unique ids, nesting and size limits, wrappers such as a code fence, and tool names
+//! against the catalogue — happens there; this module adds only the generator's own rule that
+//! an app must have at least one component, and decides what counts as invalid (any error; a
+//! warning alone does not stop an app from running).
 
-use std::fmt::Write;
+use agentos_blueprint::{
+    Blueprint, Component, Diagnostic, Event, Parsed, Severity, StreamParser, ToolCatalog,
+};
 
-use agentos_blueprint::{Blueprint, Component, Diagnostic, Severity};
-
-use crate::catalog;
-
-/// The largest Blueprint accepted, in bytes (as the reference).
-pub(crate) const MAX_BLUEPRINT_BYTES: usize = 512 * 1024;
-/// The deepest component nesting accepted (as the reference).
-pub(crate) const MAX_DEPTH: usize = 20;
-
-/// Collects streamed Blueprint text.
+/// Feeds streamed Blueprint text to a [`StreamParser`].
 #[derive(Debug, Default)]
 pub(crate) struct Assembler {
-    text: String,
+    parser: StreamParser,
 }
 
 impl Assembler {
-    /// Adds a chunk; returns the top-level components it completed, with their paths.
+    /// Adds a chunk; returns the components it completed, with their paths. Components
+    /// complete children first, and a container comes without its children (they were
+    /// announced before it).
     pub(crate) fn feed(&mut self, chunk: &str) -> Vec<(String, Component)> {
-        self.text.push_str(chunk);
-        Vec::new()
+        self.parser
+            .feed(chunk)
+            .into_iter()
+            .filter_map(|event| match event {
+                Event::Component {
+                    path, component, ..
+                } => Some((path, component)),
+                _ => None,
+            })
+            .collect()
     }
 
-    /// Parses and validates everything fed; returns the text too.
-    pub(crate) fn finish(self) -> (String, Result<Blueprint, Vec<Diagnostic>>) {
-        let outcome = check(&self.text);
-        (self.text, outcome)
+    /// Ends the input: returns everything fed and the validated Blueprint, or every diagnostic
+    /// (errors first) for a repair round.
+    pub(crate) fn finish(
+        self,
+        tools: &dyn ToolCatalog,
+    ) -> (String, Result<Blueprint, Vec<Diagnostic>>) {
+        let text = self.parser.text().to_owned();
+        (text, verdict(self.parser.finish_with(tools)))
     }
 }
 
-/// Parses and validates a whole Blueprint document.
-pub(crate) fn check(text: &str) -> Result<Blueprint, Vec<Diagnostic>> {
-    let text = strip_fences(text);
-    if text.len() > MAX_BLUEPRINT_BYTES {
-        return Err(vec![error(
-            "",
-            format!(
-                "the Blueprint is {} bytes; the limit is {MAX_BLUEPRINT_BYTES}",
-                text.len()
-            ),
-        )]);
+/// Parses and validates a whole Blueprint document against `tools`.
+pub(crate) fn check(text: &str, tools: &dyn ToolCatalog) -> Result<Blueprint, Vec<Diagnostic>> {
+    verdict(agentos_blueprint::parse_with(text, tools))
+}
+
+/// The Blueprint when `parsed` has no error and at least one component; otherwise its
+/// diagnostics, errors before warnings.
+fn verdict(parsed: Parsed) -> Result<Blueprint, Vec<Diagnostic>> {
+    let mut diagnostics = parsed.diagnostics;
+    if !diagnostics.iter().any(|d| d.severity == Severity::Error)
+        && parsed.blueprint.ui.components.is_empty()
+    {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            line: 1,
+            column: 1,
+            path: "ui.components".to_owned(),
+            message: "the app has no components; add at least one".to_owned(),
+        });
     }
-    let parsed = agentos_blueprint::parse(text);
-    let mut diagnostics: Vec<Diagnostic> = parsed
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    if diagnostics.is_empty() {
-        semantic(&parsed.blueprint, &mut diagnostics);
-    }
-    if diagnostics.is_empty() {
-        Ok(parsed.blueprint)
-    } else {
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        // Stable: document order is kept within each severity.
+        diagnostics.sort_by_key(|d| d.severity != Severity::Error);
         Err(diagnostics)
+    } else {
+        Ok(parsed.blueprint)
     }
 }
 
-/// The top-level components of `blueprint` with their paths, for `Component` events.
+/// The top-level components of `blueprint` with their paths, for the `Component` events of an
+/// answer that was not streamed from a model (a template, a cache hit).
 pub(crate) fn top_level(blueprint: &Blueprint) -> Vec<(String, Component)> {
     blueprint
         .ui
@@ -78,138 +87,108 @@ pub(crate) fn top_level(blueprint: &Blueprint) -> Vec<(String, Component)> {
         .collect()
 }
 
-/// Removes a Markdown code fence a model may wrap its JSON in.
-fn strip_fences(text: &str) -> &str {
-    let trimmed = text.trim();
-    let Some(rest) = trimmed.strip_prefix("```") else {
-        return trimmed;
-    };
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-    rest.strip_suffix("```").unwrap_or(rest).trim()
-}
-
-fn error(path: &str, message: String) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Error,
-        line: 1,
-        column: 1,
-        path: path.to_owned(),
-        message,
-    }
-}
-
-/// Checks beyond syntax: at least one component, known component types, known tools,
-/// unique ids, bounded depth.
-fn semantic(blueprint: &Blueprint, diagnostics: &mut Vec<Diagnostic>) {
-    if blueprint.ui.components.is_empty() {
-        diagnostics.push(error(
-            "ui.components",
-            "the app has no components; add at least one".to_owned(),
-        ));
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut path = String::from("ui.components");
-    for (index, component) in blueprint.ui.components.iter().enumerate() {
-        walk(component, &mut path, index, 1, &mut seen, diagnostics);
-    }
-    for (hook, tools) in &blueprint.ui.lifecycle {
-        for tool in tools {
-            if !catalog::is_known_tool(tool) {
-                diagnostics.push(error(
-                    &format!("ui.lifecycle.{hook}"),
-                    format!("unknown tool `{tool}`"),
-                ));
-            }
-        }
-    }
-}
-
-/// Checks `component`, the `index`-th child under `path`; `path` is a reused buffer, so a valid
-/// tree costs no allocation per component.
-fn walk<'a>(
-    component: &'a Component,
-    path: &mut String,
-    index: usize,
-    depth: usize,
-    seen: &mut std::collections::HashSet<&'a str>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let parent_len = path.len();
-    let _ = write!(path, "[{index}]");
-    if depth > MAX_DEPTH {
-        diagnostics.push(error(
-            path,
-            format!("components nest deeper than {MAX_DEPTH} levels"),
-        ));
-        path.truncate(parent_len);
-        return;
-    }
-    if !catalog::is_known_component(&component.kind) {
-        diagnostics.push(error(
-            &format!("{path}.type"),
-            format!("unknown component type `{}`", component.kind),
-        ));
-    }
-    if !seen.insert(component.id.as_str()) {
-        diagnostics.push(error(
-            &format!("{path}.id"),
-            format!("duplicate component id `{}`", component.id),
-        ));
-    }
-    for (event, binding) in &component.on_event {
-        if !catalog::is_known_tool(&binding.tool) {
-            diagnostics.push(error(
-                &format!("{path}.on_event.{event}"),
-                format!("unknown tool `{}`", binding.tool),
-            ));
-        }
-    }
-    if !component.children.is_empty() {
-        path.push_str(".children");
-        for (child_index, child) in component.children.iter().enumerate() {
-            walk(child, path, child_index, depth + 1, seen, diagnostics);
-        }
-    }
-    path.truncate(parent_len);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const TOOLS: [&str; 2] = ["ui.toggle", "ui.set"];
+
     #[test]
     fn fenced_valid_json_passes() {
         let text = "```json\n{\"app\": {\"id\": \"a\", \"name\": \"A\"}, \"ui\": {\"components\": [{\"type\": \"button\", \"id\": \"b\", \"on_event\": {\"click\": \"ui.toggle\"}}]}}\n```";
-        assert!(check(text).is_ok());
+        assert!(check(text, &TOOLS).is_ok());
     }
 
     #[test]
-    fn semantic_problems_are_located() {
+    fn problems_come_from_the_blueprint_crate_with_path_and_position() {
         let text = r#"{"app": {"id": "a", "name": "A"}, "ui": {"lifecycle": {"on_mount": "magic.go"}, "components": [
             {"type": "button", "id": "b", "on_event": {"click": "ui.increment"}},
             {"type": "blink", "id": "b"}]}}"#;
-        let paths: Vec<String> = check(text)
-            .unwrap_err()
+        let diagnostics = check(text, &TOOLS).unwrap_err();
+        let errors: Vec<String> = diagnostics
             .iter()
-            .map(|d| format!("{}: {}", d.path, d.message))
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}:{} {}", d.line, d.column, d.path))
             .collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("3:22 ui.components[1]")),
+            "{errors:?}"
+        );
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("ui.increment")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("magic.go")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("`blink`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("duplicate")),
+            "{messages:?}"
+        );
+        // Errors come first.
+        let first_warning = diagnostics
+            .iter()
+            .position(|d| d.severity == Severity::Warning)
+            .unwrap_or(diagnostics.len());
+        assert!(
+            diagnostics[first_warning..]
+                .iter()
+                .all(|d| d.severity == Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn an_app_without_components_or_json_is_invalid() {
+        let empty = check(
+            r#"{"app": {"id": "a", "name": "A"}, "ui": {"components": []}}"#,
+            &TOOLS,
+        )
+        .unwrap_err();
+        assert!(empty.iter().any(|d| d.path == "ui.components"), "{empty:?}");
+        assert!(check("{\"app\": ", &TOOLS).is_err());
+    }
+
+    #[test]
+    fn streamed_components_are_announced_before_the_end() {
+        let text = r#"{"app": {"id": "a", "name": "A"}, "ui": {"components": [
+            {"type": "container", "id": "row", "children": [{"type": "text", "id": "t", "props": {"content": "hi"}}]},
+            {"type": "button", "id": "b", "on_event": {"click": "ui.toggle"}}]}}"#;
+        let mut assembler = Assembler::default();
+        let mut announced = Vec::new();
+        for chunk in text.as_bytes().chunks(7) {
+            let chunk = std::str::from_utf8(chunk).unwrap();
+            announced.extend(assembler.feed(chunk).into_iter().map(|(path, _)| path));
+        }
         assert_eq!(
-            paths,
+            announced,
             [
-                "ui.components[0].on_event.click: unknown tool `ui.increment`",
-                "ui.components[1].type: unknown component type `blink`",
-                "ui.components[1].id: duplicate component id `b`",
-                "ui.lifecycle.on_mount: unknown tool `magic.go`",
+                "ui.components[0].children[0]",
+                "ui.components[0]",
+                "ui.components[1]"
             ]
         );
-        assert!(check(r#"{"app": {"id": "a", "name": "A"}, "ui": {"components": []}}"#).is_err());
-        assert!(check("{\"app\": ").is_err());
+        let (streamed, outcome) = assembler.finish(&TOOLS);
+        assert_eq!(streamed, text);
+        assert_eq!(outcome.unwrap(), check(text, &TOOLS).unwrap());
     }
 
     proptest::proptest! {
         #[test]
-        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
-            let _ = check(&text);
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}", cut in 0usize..200) {
+            let _ = check(&text, &TOOLS);
+            let mut assembler = Assembler::default();
+            let cut = (0..=cut.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let _ = assembler.feed(&text[..cut]);
+            let _ = assembler.feed(&text[cut..]);
+            let _ = assembler.finish(&TOOLS);
         }
     }
 }

@@ -107,11 +107,31 @@ async fn an_invalid_blueprint_is_repaired_with_its_diagnostics() {
     let blueprint = completed(&events);
     assert_eq!(blueprint.app.id, "lab-gizmo");
     assert_eq!(blueprint.ui.components.len(), 2);
-    let n_components = events
+    // Components stream as the parser completes them, so the invalid first answer announced
+    // its own before the repair's `Start`; after it, every component of the answer comes once.
+    let last_start = events
         .iter()
-        .filter(|e| matches!(e, GenerationEvent::Component { .. }))
-        .count();
-    assert_eq!(n_components, 2);
+        .rposition(|e| matches!(e, GenerationEvent::Start { .. }))
+        .unwrap();
+    let first_start = events
+        .iter()
+        .position(|e| matches!(e, GenerationEvent::Start { .. }))
+        .unwrap();
+    let streamed: Vec<&str> = events[last_start..]
+        .iter()
+        .filter_map(|e| match e {
+            GenerationEvent::Component { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(streamed.len(), blueprint.ui.all_components().count());
+    assert!(streamed.contains(&"ui.components[1]"), "{streamed:?}");
+    assert!(
+        events[first_start..last_start]
+            .iter()
+            .any(|e| matches!(e, GenerationEvent::Component { .. })),
+        "the first answer's components streamed before its validation failed"
+    );
     assert_eq!(
         agentos_blueprint::parse(&final_text(&events)).blueprint,
         *blueprint
@@ -157,7 +177,9 @@ async fn a_stream_that_stops_mid_json_is_repaired() {
     let events = run(&generator(&server), "a gizmo for my lab bench").await;
     assert_eq!(completed(&events).app.id, "lab-gizmo");
     assert!(
-        thoughts(&events).iter().any(|t| t.contains("invalid JSON")),
+        thoughts(&events)
+            .iter()
+            .any(|t| t.contains("unexpected end of input") && t.contains("error at ui.components")),
         "{:?}",
         thoughts(&events)
     );

@@ -319,7 +319,7 @@ fn flashcards_set_reveal_and_score() {
     app.click("set-card");
     assert_eq!(app.text("front"), "2 + 2?");
     assert_eq!(app.get("revealed"), false);
-    app.click("revealed");
+    app.change("revealed", true);
     assert_eq!(app.get("revealed"), true);
     app.click("got-it");
     app.click("missed");
@@ -361,7 +361,7 @@ fn weather_dashboard_switches_city_from_local_data() {
     assert!(app.text("forecast").starts_with("Lisbon"));
     app.click("city-oslo");
     assert!(app.text("forecast").starts_with("Oslo: 4°C"));
-    app.click("fahrenheit");
+    app.change("fahrenheit", true);
     assert_eq!(app.get("fahrenheit"), true);
 }
 

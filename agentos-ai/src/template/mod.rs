@@ -130,11 +130,11 @@ impl TemplateLibrary {
                 {"type": "container", "id": "actions", "props": {"layout": "horizontal", "gap": 8}, "children": [
                     {"type": "input", "id": "item-input", "props": {"placeholder": "Add a checklist item…", "value": ""}},
                     {"type": "button", "id": "add", "props": {"text": "Add", "variant": "primary"},
-                     "on_event": {"click": {"tool": "ui.list.add", "args": {"list": "items", "input": "item-input", "text": null}}}},
+                     "on_event": {"click": {"tool": "ui.list.add", "args": {"list": "items", "input": "item-input"}}}},
                     {"type": "button", "id": "clear", "props": {"text": "Clear notes", "variant": "ghost"},
                      "on_event": {"click": {"tool": "ui.clear", "args": {"key": "notes", "default": ""}}}}
                 ]},
-                {"type": "list", "id": "items", "props": {"variant": "bordered", "value": []},
+                {"type": "list", "id": "items", "props": {"variant": "bordered"},
                  "on_event": {"click": {"tool": "ui.list.toggle", "args": {"list": "items"}}}}
             ]}
         });

@@ -61,6 +61,11 @@ impl App {
     pub fn text(&self, key: &str) -> String {
         match self.get(key) {
             Value::String(text) => text,
+            // Number inputs hold numbers; show whole ones as a person typed them.
+            Value::Number(number) => match number.as_f64() {
+                Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
+                _ => number.to_string(),
+            },
             other => other.to_string(),
         }
     }
@@ -77,6 +82,8 @@ impl App {
                 .iter()
                 .map(|item| item["text"].as_str().unwrap_or_default().to_owned())
                 .collect(),
+            // A list no one has added to yet has no state.
+            Value::Null => Vec::new(),
             other => panic!("{key} is not a list: {other}"),
         }
     }
