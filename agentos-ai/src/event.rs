@@ -20,9 +20,11 @@ pub enum GenerationEvent {
     Thought(String),
     /// The next chunk of Blueprint JSON.
     Token(String),
-    /// A complete component, ready to draw. Today: each top-level component with its children,
-    /// just before `Complete`. With the streaming parser: every component as soon as it
-    /// completes (children first; a container then comes without its children).
+    /// A complete component, ready to draw. From a model: every component as soon as the
+    /// Blueprint crate's `StreamParser` completes it (children first; a container then comes
+    /// without its children), so an answer that later fails validation may already have sent
+    /// some — the next `Start` discards them. From a template or the cache: each top-level
+    /// component with its children, just before `Complete`.
     Component {
         /// JSON path of the component, e.g. `ui.components[2]`.
         path: String,

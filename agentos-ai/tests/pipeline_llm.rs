@@ -5,7 +5,12 @@ mod http_server;
 
 use std::time::Duration;
 
-use agentos_ai::{ApiKey, GenerationEvent, Generator, GeneratorConfig, HttpConfig, ProviderConfig};
+use std::sync::Arc;
+
+use agentos_ai::{
+    ApiKey, GenerationEvent, Generator, GeneratorConfig, HttpConfig, ProviderConfig,
+    SharedToolCatalog,
+};
 use futures_util::StreamExt;
 use http_server::{Reply, Server, start};
 
@@ -46,6 +51,10 @@ fn openai_reply(text: &str) -> Reply {
 }
 
 fn generator(server: &Server) -> Generator {
+    generator_with(server, None)
+}
+
+fn generator_with(server: &Server, tools: Option<SharedToolCatalog>) -> Generator {
     let mut provider = ProviderConfig::openai(
         &format!("{}/v1", server.base),
         "gpt-test",
@@ -58,6 +67,7 @@ fn generator(server: &Server) -> Generator {
     };
     Generator::new(GeneratorConfig {
         provider: Some(provider),
+        tools,
         ..GeneratorConfig::default()
     })
     .unwrap()
@@ -282,4 +292,48 @@ async fn gemini_end_to_end() {
         .await
         .unwrap();
     assert_eq!(blueprint.app.name, "Lab Gizmo");
+}
+
+#[tokio::test]
+async fn answers_are_validated_against_the_configured_tool_catalogue() {
+    // The runtime's own registry accepts the answer as is.
+    let registry = Arc::new(agentos_tools::Registry::builtin());
+    let tools: SharedToolCatalog = Arc::new(move |tool: &str| registry.contains(tool));
+    let server = start(vec![openai_reply(VALID)]).await;
+    let events = run(
+        &generator_with(&server, Some(tools)),
+        "a gizmo for my lab bench",
+    )
+    .await;
+    assert_eq!(completed(&events).app.id, "lab-gizmo");
+    assert_eq!(server.received.lock().len(), 1);
+
+    // A catalogue without `ui.compute`: the prompt does not offer it, and an answer that binds
+    // it gets a repair round naming the binding's path, line and column.
+    let tools: SharedToolCatalog =
+        Arc::new(|tool: &str| tool.starts_with("ui.") && tool != "ui.compute");
+    let server = start(vec![openai_reply(VALID), openai_reply(VALID)]).await;
+    let events = run(
+        &generator_with(&server, Some(tools)),
+        "a gizmo for my lab bench",
+    )
+    .await;
+    let received = server.received.lock().clone();
+    assert_eq!(received.len(), 2);
+    let system = received[0].json()["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(system.contains("- ui.set ") && !system.contains("- ui.compute "));
+    let repair = received[1].json()["messages"][3]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        repair.contains("4:85: error at ui.components[1].children[0].on_event.click")
+            && repair.contains("ui.compute"),
+        "{repair}"
+    );
+    // Still invalid after the repair: the best template answers instead.
+    assert_ne!(completed(&events).app.id, "lab-gizmo");
 }

@@ -1,22 +1,12 @@
-//! Every template whose tools exist today: generated from a request, launched in the app
-//! runtime, and its main interaction exercised with real clicks and changes.
+//! Every template generated from a request, launched in the app runtime, and its main
+//! interaction exercised with real clicks and changes (the `timer.*`, `system.*` and
+//! `filesystem.*` templates are in `template_interactions_timers.rs`).
 
 mod common;
 
 use agentos_ai::TemplateLibrary;
 use agentos_tools::Registry;
 use common::launch;
-
-/// Tools the templates may bind that the tools branch (issue 6) adds; their templates are
-/// exercised in `template_interactions_pending.rs`.
-const PENDING_TOOLS: &[&str] = &[
-    "timer.set",
-    "timer.interval",
-    "timer.clear",
-    "system.info",
-    "system.time",
-    "filesystem.list",
-];
 
 fn close(actual: f64, expected: f64) {
     assert!(
@@ -26,7 +16,7 @@ fn close(actual: f64, expected: f64) {
 }
 
 #[test]
-fn every_binding_names_an_implemented_or_pending_tool() {
+fn every_binding_names_an_implemented_tool() {
     let registry = Registry::builtin();
     for template in TemplateLibrary::builtin().templates() {
         let blueprint = agentos_blueprint::parse(template.source).blueprint;
@@ -42,7 +32,7 @@ fn every_binding_names_an_implemented_or_pending_tool() {
             .flat_map(|c| c.on_event.values().map(|b| b.tool.as_str()));
         for tool in hooks.chain(bound) {
             assert!(
-                registry.contains(tool) || PENDING_TOOLS.contains(&tool),
+                registry.contains(tool),
                 "{}: unknown tool {tool}",
                 template.kind
             );
