@@ -157,6 +157,7 @@ fn streaming_overhead(c: &mut Criterion) {
         .chunks(64)
         .map(|piece| piece.iter().collect())
         .collect();
+    let chunks_for_parse = chunks.clone();
     let chunks = Arc::new(chunks);
     let config = GeneratorConfig {
         cache_capacity: 0,
@@ -195,9 +196,24 @@ fn streaming_overhead(c: &mut Criterion) {
             black_box(blueprint_of(events).ui.components.len())
         })
     });
-    let parsed = agentos_blueprint::parse(&answer).blueprint;
-    group.bench_function("breakdown_clone_components", |b| {
-        b.iter(|| black_box(parsed.ui.components.clone()))
+    // The parse alone as the pipeline does it: the same chunks through `StreamParser` (component
+    // events on), finished with the same tool catalogue.
+    let tools: std::collections::HashSet<String> = agentos_ai::TOOL_FAMILIES
+        .iter()
+        .flat_map(|family| family.tools)
+        .map(|tool| tool.name.to_owned())
+        .collect();
+    group.bench_function("stream_parse_64b_chunks", |b| {
+        b.iter(|| {
+            let mut parser = agentos_blueprint::StreamParser::new();
+            let mut n_events = 0;
+            for chunk in black_box(chunks_for_parse.as_slice()) {
+                n_events += parser.feed(chunk).len();
+            }
+            let parsed = parser.finish_with(&tools);
+            assert!(parsed.diagnostics.is_empty());
+            black_box((n_events, parsed.blueprint.ui.components.len()))
+        })
     });
     let library = TemplateLibrary::builtin();
     group.bench_function("breakdown_intent_match", |b| {

@@ -177,6 +177,11 @@ fn finish(
         "{} components",
         blueprint.ui.all_components().count()
     )));
+    if generator.inner.config.cache_capacity == 0 {
+        // Nothing keeps the answer: the Blueprint moves into the event, uncloned.
+        send(GenerationEvent::Complete(Box::new(blueprint)));
+        return;
+    }
     send(GenerationEvent::Complete(Box::new(blueprint.clone())));
     generator.inner.cache.lock().insert(
         key,
