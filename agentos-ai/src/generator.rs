@@ -338,8 +338,9 @@ impl Generator {
         let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
         let driver = pipeline::run(self.clone(), provider, request, key, sender);
         let received = stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|event| (event, receiver))
-        });
+            receiver.recv().await.map(|batch| (batch, receiver))
+        })
+        .flat_map(stream::iter);
         let driver = stream::once(driver).filter_map(|()| async { None });
         stream::iter(events)
             .chain(stream::select(received, driver))

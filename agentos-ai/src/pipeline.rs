@@ -23,12 +23,13 @@ pub(crate) async fn run(
     provider: Arc<dyn Provider>,
     request: String,
     key: String,
-    events: UnboundedSender<GenerationEvent>,
+    events: UnboundedSender<Vec<GenerationEvent>>,
 ) {
-    let send = |event: GenerationEvent| {
+    let send_all = |batch: Vec<GenerationEvent>| {
         // A closed receiver means the caller dropped the stream; the driver ends with it.
-        let _ = events.send(event);
+        let _ = events.send(batch);
     };
+    let send = |event: GenerationEvent| send_all(vec![event]);
     let mut provider_request = ProviderRequest {
         messages: vec![
             ChatMessage::system(prompt::system_prompt(&request, generator.tools())),
@@ -46,7 +47,7 @@ pub(crate) async fn run(
             provider.as_ref(),
             &provider_request,
             generator.tools(),
-            &send,
+            &send_all,
         )
         .await
         {
@@ -107,7 +108,7 @@ async fn ask(
     provider: &dyn Provider,
     request: &ProviderRequest,
     tools: &(dyn ToolCatalog + Send + Sync),
-    send: &impl Fn(GenerationEvent),
+    send_all: &impl Fn(Vec<GenerationEvent>),
 ) -> Result<Round, Error> {
     let mut tokens = provider.stream(request)?;
     let mut assembler = Assembler::default();
@@ -136,14 +137,17 @@ async fn ask(
             }
         }
         let completed = assembler.feed(&chunk);
-        send(GenerationEvent::Token(chunk));
+        // One channel send per chunk, not per event.
+        let mut batch = Vec::with_capacity(1 + completed.len());
+        batch.push(GenerationEvent::Token(chunk));
         for (path, component) in completed {
             n_streamed += 1;
-            send(GenerationEvent::Component {
+            batch.push(GenerationEvent::Component {
                 path,
                 component: Box::new(component),
             });
         }
+        send_all(batch);
         if let Some(err) = failure {
             return Err(err);
         }
