@@ -408,14 +408,27 @@ impl Generator {
         };
         let source = serde_json::to_string_pretty(&blueprint)
             .map_err(|err| Error::InvalidRequest(err.to_string()))?;
-        // Templates are tested valid; checking again keeps the promise that nothing invalid
-        // ever reaches `Complete`.
-        let blueprint = validate::check(&source, self.tools()).map_err(|diagnostics| {
-            Error::InvalidBlueprint {
-                request: request.to_owned(),
-                source: agentos_blueprint::Error::Invalid { diagnostics },
+        // Templates are tested valid against the runtime's tools; checking again against the
+        // configured catalogue keeps the promise that nothing invalid ever reaches `Complete`.
+        let blueprint = match validate::check(&source, self.tools()) {
+            Ok(blueprint) => blueprint,
+            // A catalogue without this template's tools: the scratchpad may still fit it.
+            Err(_) if origin != "scratchpad" => {
+                let mut answer = self.template_answer(request, None)?;
+                answer.thought = format!(
+                    "The `{}` template needs tools this runtime lacks; {}",
+                    origin.trim_start_matches("template "),
+                    answer.thought.to_lowercase()
+                );
+                return Ok(answer);
             }
-        })?;
+            Err(diagnostics) => {
+                return Err(Error::InvalidBlueprint {
+                    request: request.to_owned(),
+                    source: agentos_blueprint::Error::Invalid { diagnostics },
+                });
+            }
+        };
         Ok(Answer {
             cached: Cached {
                 source: Arc::from(source),
@@ -615,6 +628,34 @@ mod tests {
             "scratchpad"
         );
         assert!(generator.generate_offline(" ").is_err());
+    }
+
+    #[test]
+    fn a_template_whose_tools_are_missing_gives_way_to_the_scratchpad() {
+        let without_timers = GeneratorConfig {
+            tools: Some(Arc::new(|tool: &str| {
+                catalog::is_known_tool(tool) && !tool.starts_with("timer.")
+            })),
+            ..GeneratorConfig::default()
+        };
+        let generator = Generator::new(without_timers).unwrap();
+        let blueprint = generator
+            .generate_offline("a timer for 25 minutes")
+            .unwrap();
+        assert_eq!(blueprint.app.id, "scratchpad");
+        assert_eq!(
+            generator.generate_offline("a calculator").unwrap().app.id,
+            "calculator"
+        );
+        let nothing = GeneratorConfig {
+            tools: Some(Arc::new(|_: &str| false)),
+            ..GeneratorConfig::default()
+        };
+        let err = Generator::new(nothing)
+            .unwrap()
+            .generate_offline("a calculator")
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown tool"), "{err}");
     }
 
     #[test]
