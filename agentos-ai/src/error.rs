@@ -21,4 +21,36 @@ pub enum Error {
     /// The stream ended without a Blueprint.
     #[error("generation for {0:?} ended without a blueprint")]
     Incomplete(String),
+    /// A provider answered with a failing HTTP status (after any retries).
+    #[error("{provider}: HTTP {status}: {message}; {hint}")]
+    ProviderStatus {
+        /// `gemini` or `openai`.
+        provider: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// The provider's error message (never containing the key).
+        message: String,
+        /// What to do about it.
+        hint: &'static str,
+    },
+    /// A provider could not be reached, timed out or broke the connection.
+    #[error("{provider}: {reason}; {hint}")]
+    ProviderTransport {
+        /// `gemini` or `openai`.
+        provider: &'static str,
+        /// What happened.
+        reason: String,
+        /// What to do about it.
+        hint: &'static str,
+    },
+    /// A provider's stream held an event that could not be read.
+    #[error("{provider}: malformed stream event {index}: {reason}")]
+    ProviderStream {
+        /// `gemini` or `openai`.
+        provider: &'static str,
+        /// 1-based index of the event in the stream.
+        index: usize,
+        /// What was wrong with it.
+        reason: String,
+    },
 }

@@ -1,0 +1,450 @@
+//! Intent matching: which template a request asks for, robust to phrasing, synonyms and typos.
+//!
+//! A request is lowercased, split into words and stripped of filler ("make me a … app"). Each
+//! template phrase is matched word by word: exact, plural-stem, edit distance (one edit for
+//! words of 4+ letters, two for 8+), or character-trigram overlap; a multi-word phrase may also
+//! match one run-together word ("todolist"). A template scores its best phrase (longer phrases
+//! weigh more), plus a little for every other phrase that matches.
+
+use std::collections::HashMap;
+
+use crate::template::Template;
+
+/// A template chosen for a request, with how sure the matcher is.
+#[derive(Debug, Clone, Copy)]
+pub struct IntentMatch<'a> {
+    /// The chosen template.
+    pub template: &'a Template,
+    /// `0.0..=1.0`; [`crate::CONFIDENT`] and above answer offline.
+    pub confidence: f32,
+}
+
+/// Weight of a `related` phrase relative to a keyword.
+const RELATED_WEIGHT: f32 = 0.45;
+/// Share of each further matching phrase added to the best one.
+const SUPPORT_SHARE: f32 = 0.35;
+/// Extra weight per additional word of a phrase.
+const PHRASE_LENGTH_BONUS: f32 = 0.2;
+
+/// Words of four or more letters that say nothing about which app is wanted (shorter words only
+/// ever match exactly, so they need no list).
+const STOPWORDS: &[&str] = &[
+    "make",
+    "build",
+    "create",
+    "generate",
+    "give",
+    "want",
+    "need",
+    "would",
+    "like",
+    "please",
+    "could",
+    "simple",
+    "small",
+    "little",
+    "basic",
+    "quick",
+    "some",
+    "something",
+    "application",
+    "program",
+    "nice",
+    "good",
+    "cool",
+    "fancy",
+    "widget",
+    "utility",
+    "just",
+    "that",
+    "which",
+    "this",
+    "with",
+];
+
+/// The phrases of every template, with their words numbered once so a request is compared with
+/// each distinct word only once.
+#[derive(Debug)]
+pub(crate) struct IntentIndex {
+    vocabulary: Vec<VocabularyWord>,
+    lookup: HashMap<String, usize>,
+    /// Per template, its phrases.
+    phrases: Vec<Vec<Phrase>>,
+}
+
+#[derive(Debug)]
+struct VocabularyWord {
+    text: String,
+    chars: Vec<char>,
+    letters: Option<[u8; 26]>,
+}
+
+#[derive(Debug)]
+struct Phrase {
+    words: Vec<usize>,
+    /// The words run together ("todolist") and their letter counts, for multi-word phrases.
+    joined: Option<(Vec<char>, Option<[u8; 26]>)>,
+    weight: f32,
+}
+
+impl IntentIndex {
+    /// Indexes the phrases of `templates`.
+    pub(crate) fn new(templates: &[Template]) -> IntentIndex {
+        let mut index = IntentIndex {
+            vocabulary: Vec::new(),
+            lookup: HashMap::new(),
+            phrases: Vec::with_capacity(templates.len()),
+        };
+        for template in templates {
+            let keywords = template.keywords.iter().map(|phrase| (phrase, 1.0));
+            let related = template
+                .related
+                .iter()
+                .map(|phrase| (phrase, RELATED_WEIGHT));
+            let phrases = keywords
+                .chain(related)
+                .map(|(phrase, weight)| {
+                    let words: Vec<usize> =
+                        phrase.split(' ').map(|word| index.word_id(word)).collect();
+                    let n_words = words.len();
+                    Phrase {
+                        joined: (n_words > 1).then(|| {
+                            let joined: String = phrase.chars().filter(|c| *c != ' ').collect();
+                            (joined.chars().collect(), letters(&joined))
+                        }),
+                        weight: weight * (1.0 + PHRASE_LENGTH_BONUS * (n_words as f32 - 1.0)),
+                        words,
+                    }
+                })
+                .collect();
+            index.phrases.push(phrases);
+        }
+        index
+    }
+
+    fn word_id(&mut self, word: &str) -> usize {
+        if let Some(id) = self.lookup.get(word) {
+            return *id;
+        }
+        let id = self.vocabulary.len();
+        self.vocabulary.push(VocabularyWord {
+            text: word.to_owned(),
+            chars: word.chars().collect(),
+            letters: letters(word),
+        });
+        self.lookup.insert(word.to_owned(), id);
+        id
+    }
+
+    /// The best of `templates` (the ones this index was built from) for `request`, or `None`
+    /// when no phrase matches at all.
+    pub(crate) fn best<'a>(
+        &self,
+        templates: &'a [Template],
+        request: &str,
+    ) -> Option<IntentMatch<'a>> {
+        let words = words(request);
+        if words.is_empty() {
+            return None;
+        }
+        let mut quality = vec![0.0f32; self.vocabulary.len()];
+        let mut request_chars: Vec<(Vec<char>, Option<[u8; 26]>)> = Vec::new();
+        for word in &words {
+            // A request word that is itself in the vocabulary means what it says: "timer"
+            // must not also count as a misspelt "time".
+            let exact_only = self.lookup.contains_key(word.as_str());
+            let chars: Vec<char> = word.chars().collect();
+            let word_letters = letters(word);
+            for (id, known) in self.vocabulary.iter().enumerate() {
+                let similarity = if known.text == *word {
+                    1.0
+                } else if same_stem(&known.text, word) {
+                    0.95
+                } else if exact_only {
+                    0.0
+                } else {
+                    fuzzy_similarity(known, &chars, word_letters.as_ref())
+                };
+                quality[id] = quality[id].max(similarity);
+            }
+            if !exact_only {
+                request_chars.push((chars, word_letters));
+            }
+        }
+        let mut best: Option<IntentMatch<'a>> = None;
+        for (template, phrases) in templates.iter().zip(&self.phrases) {
+            let (mut top, mut total) = (0.0f32, 0.0f32);
+            for phrase in phrases {
+                let score = phrase_score(phrase, &quality, &request_chars);
+                top = top.max(score);
+                total += score;
+            }
+            let score = if top > 0.0 {
+                top + SUPPORT_SHARE * (total - top).min(1.0)
+            } else {
+                0.0
+            };
+            if score > best.map_or(0.0, |found| found.confidence) {
+                best = Some(IntentMatch {
+                    template,
+                    confidence: score,
+                });
+            }
+        }
+        best.map(|found| IntentMatch {
+            confidence: found.confidence.min(1.0),
+            ..found
+        })
+    }
+}
+
+/// The lowercased content words of `text`, filler removed.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty() && !STOPWORDS.contains(word))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How well a phrase occurs, weighted by its length; 0 when some word is missing.
+fn phrase_score(
+    phrase: &Phrase,
+    quality: &[f32],
+    request_chars: &[(Vec<char>, Option<[u8; 26]>)],
+) -> f32 {
+    let mut total = 0.0;
+    for word in &phrase.words {
+        let q = quality[*word];
+        if q == 0.0 {
+            total = 0.0;
+            break;
+        }
+        total += q;
+    }
+    let mut score = total / phrase.words.len() as f32;
+    if let Some((joined, joined_letters)) = &phrase.joined {
+        // A run-together phrase must be spelled almost exactly: trigram overlap would let
+        // "gradecalculator" match a request that only says "calculator".
+        for (word, word_letters) in request_chars {
+            let close_letters = match (joined_letters, word_letters) {
+                (Some(a), Some(b)) => {
+                    a.iter()
+                        .zip(b)
+                        .map(|(x, y)| usize::from(x.abs_diff(*y)))
+                        .sum::<usize>()
+                        <= 2
+                }
+                _ => true,
+            };
+            if close_letters && word.len().abs_diff(joined.len()) <= 1 {
+                match edit_distance(joined, word) {
+                    Some(0) => score = score.max(1.0),
+                    Some(1) => score = score.max(0.85),
+                    _ => {}
+                }
+            }
+        }
+    }
+    score * phrase.weight
+}
+
+/// Similarity of a vocabulary word and a request word that are neither equal nor plurals of
+/// each other: edit distance first, then trigram overlap, each behind cheap filters.
+fn fuzzy_similarity(
+    known: &VocabularyWord,
+    actual: &[char],
+    actual_letters: Option<&[u8; 26]>,
+) -> f32 {
+    let (n_known, n_actual) = (known.chars.len(), actual.len());
+    let (shortest, longest) = (n_known.min(n_actual), n_known.max(n_actual));
+    if shortest < 3 || longest < 4 {
+        return 0.0;
+    }
+    // Lengths alone rule most pairs out: an edit changes the length by at most one, and a
+    // trigram overlap of one half needs lengths within a factor of about two.
+    let edit_possible = longest - shortest <= 2;
+    let trigram_possible = shortest >= 5 && longest < 2 * shortest + 1;
+    if !edit_possible && !trigram_possible {
+        return 0.0;
+    }
+    // Each edit changes the letter counts by at most 2, so a large difference rules out a
+    // close match before any table is filled.
+    let letter_difference: usize = match (known.letters.as_ref(), actual_letters) {
+        (Some(a), Some(b)) => a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| usize::from(x.abs_diff(*y)))
+            .sum(),
+        _ => 0,
+    };
+    if edit_possible && letter_difference <= 4 {
+        match edit_distance(&known.chars, actual) {
+            Some(1) => return if shortest >= 4 { 0.85 } else { 0.8 },
+            Some(2) if shortest >= 7 => return 0.75,
+            _ => {}
+        }
+    }
+    if trigram_possible
+        && letter_difference <= shortest / 2
+        && trigram_similarity(&known.chars, actual) >= 0.5
+    {
+        return 0.7;
+    }
+    0.0
+}
+
+/// Letter counts of an ASCII word; `None` for other words (no filter then).
+fn letters(word: &str) -> Option<[u8; 26]> {
+    let mut counts = [0u8; 26];
+    for byte in word.bytes() {
+        match byte {
+            b'a'..=b'z' => {
+                counts[usize::from(byte - b'a')] =
+                    counts[usize::from(byte - b'a')].saturating_add(1)
+            }
+            _ => return None,
+        }
+    }
+    Some(counts)
+}
+
+/// True when one word is the other plus a plural or verb ending (`note`/`notes`,
+/// `category`/`categories`, `track`/`tracking`).
+fn same_stem(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() < 3 || long.len() > short.len() + 3 {
+        return false;
+    }
+    let Some(ending) = long.strip_prefix(short) else {
+        return short
+            .strip_suffix('y')
+            .is_some_and(|base| long.strip_prefix(base) == Some("ies"));
+    };
+    matches!(ending, "s" | "es" | "ing" | "ed" | "d")
+}
+
+/// Longest word compared by [`edit_distance`].
+const MAX_EDIT_CHARS: usize = 47;
+
+/// Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps),
+/// or `None` for words longer than [`MAX_EDIT_CHARS`].
+fn edit_distance(a: &[char], b: &[char]) -> Option<usize> {
+    if a.len() > MAX_EDIT_CHARS || b.len() > MAX_EDIT_CHARS {
+        return None;
+    }
+    // Three rolling rows (i-2, i-1, i), addressed by index so no row is ever copied.
+    let mut rows = [[0u8; MAX_EDIT_CHARS + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
+    }
+    for i in 1..=a.len() {
+        let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[current][0] = i as u8;
+        for j in 1..=b.len() {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[previous][j] + 1)
+                .min(rows[current][j - 1] + 1)
+                .min(rows[previous][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[before][j - 2] + 1);
+            }
+            rows[current][j] = best;
+        }
+    }
+    Some(usize::from(rows[a.len() % 3][b.len()]))
+}
+
+/// Jaccard overlap of the padded character trigrams of two words.
+fn trigram_similarity(a: &[char], b: &[char]) -> f32 {
+    fn trigrams(word: &[char]) -> Vec<[char; 3]> {
+        let padded: Vec<char> = std::iter::once(' ')
+            .chain(word.iter().copied())
+            .chain(std::iter::once(' '))
+            .collect();
+        let mut grams: Vec<[char; 3]> = padded.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
+        grams.sort_unstable();
+        grams.dedup();
+        grams
+    }
+    let (a, b) = (trigrams(a), trigrams(b));
+    let shared = a
+        .iter()
+        .filter(|gram| b.binary_search(gram).is_ok())
+        .count();
+    let union = a.len() + b.len() - shared;
+    if union == 0 {
+        0.0
+    } else {
+        shared as f32 / union as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(word: &str) -> Vec<char> {
+        word.chars().collect()
+    }
+
+    fn similarity(expected: &str, actual: &str) -> f32 {
+        if expected == actual {
+            return 1.0;
+        }
+        if same_stem(expected, actual) {
+            return 0.95;
+        }
+        let known = VocabularyWord {
+            text: expected.to_owned(),
+            chars: chars(expected),
+            letters: letters(expected),
+        };
+        fuzzy_similarity(&known, &chars(actual), letters(actual).as_ref())
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        assert_eq!(
+            edit_distance(&chars("calculator"), &chars("calculater")),
+            Some(1)
+        );
+        assert_eq!(edit_distance(&chars("todo"), &chars("tood")), Some(1));
+        assert_eq!(edit_distance(&chars(""), &chars("abc")), Some(3));
+        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting")), Some(3));
+        assert_eq!(edit_distance(&chars(&"a".repeat(60)), &chars("a")), None);
+    }
+
+    #[test]
+    fn similarity_tiers() {
+        assert_eq!(similarity("note", "notes"), 0.95);
+        assert_eq!(similarity("category", "categories"), 0.95);
+        assert_eq!(similarity("calculator", "calculater"), 0.85);
+        assert_eq!(similarity("bill", "bil"), 0.8);
+        assert_eq!(
+            similarity("tip", "top"),
+            0.0,
+            "short words need an exact match"
+        );
+        assert!(trigram_similarity(&chars("flashcards"), &chars("flashcard")) > 0.5);
+    }
+
+    #[test]
+    fn filler_words_are_dropped() {
+        assert_eq!(
+            words("Could you MAKE a simple Pomodoro-timer, please?"),
+            ["you", "a", "pomodoro", "timer"]
+        );
+        assert!(words("please make something").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_request_scores_within_bounds(request in "\\PC{0,80}") {
+            let library = crate::TemplateLibrary::builtin();
+            if let Some(found) = library.best_match(&request) {
+                proptest::prop_assert!((0.0..=1.0).contains(&found.confidence));
+            }
+        }
+    }
+}
