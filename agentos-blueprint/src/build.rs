@@ -1342,6 +1342,11 @@ impl Builder {
         }
     }
 
+    /// Makes room for `count` more component ids.
+    pub(crate) fn reserve_ids(&mut self, count: usize) {
+        self.ids.reserve(count);
+    }
+
     fn check_id(&mut self, id: &str, offset: usize) {
         if !self.record {
             return;
