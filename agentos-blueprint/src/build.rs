@@ -1054,8 +1054,8 @@ impl Builder {
             Some(node) => self.at_key("children", |b| b.components(node, depth + 1)),
             None => Vec::new(),
         };
-        let written = parts.kind.clone();
-        let mut kind = written.clone();
+        // The type as written; the canonical type differs only for aliases.
+        let written = std::mem::take(&mut parts.kind);
         let mut implied: Vec<(&str, &str)> = Vec::new();
         match written.as_str() {
             "row" => implied.push(("layout", "horizontal")),
@@ -1066,9 +1066,12 @@ impl Builder {
             }
             _ => {}
         }
-        if !implied.is_empty() {
-            kind = "container".to_owned();
-        }
+        let implied_container = !implied.is_empty();
+        let kind: &str = if implied.is_empty() {
+            &written
+        } else {
+            "container"
+        };
         let mut props = std::mem::take(&mut parts.props);
         let mut events: BTreeMap<String, EventBinding> = BTreeMap::new();
         let own_props = props.len();
@@ -1076,7 +1079,7 @@ impl Builder {
             let mark = std::mem::replace(&mut self.path, path);
             if self.record {
                 self.check_tool(&binding.tool, start);
-                self.check_event(&kind, &written, &event, start);
+                self.check_event(kind, &written, &event, start);
             }
             self.path = mark;
             events.entry(event).or_insert(binding);
@@ -1154,15 +1157,20 @@ impl Builder {
             id = self.auto_id(&written);
         }
         if self.record {
-            self.check_component(&kind, &written, &props, own_props, &parts, &children);
+            self.check_component(kind, &written, &props, own_props, &parts, &children);
             if !template_pending {
-                self.check_required(&kind, &written, &props, parts.kind_start);
+                self.check_required(kind, &written, &props, parts.kind_start);
             }
             self.check_id(&id, parts.id_start);
         }
         if let Some(mark) = parts.path_mark {
             self.path.truncate(mark);
         }
+        let kind = if implied_container {
+            "container".to_owned()
+        } else {
+            written
+        };
         Component {
             kind,
             id,
@@ -1342,20 +1350,30 @@ impl Builder {
         }
     }
 
+    /// Makes room for `count` more component ids.
+    pub(crate) fn reserve_ids(&mut self, count: usize) {
+        self.ids.reserve(count);
+    }
+
     fn check_id(&mut self, id: &str, offset: usize) {
         if !self.record {
             return;
         }
-        if let Some(first) = self.ids.get(id).copied() {
-            self.diags.push(RawDiag {
-                severity: Severity::Error,
-                offset,
-                path: self.path.clone(),
-                message: format!("duplicate component id `{id}`; ids must be unique"),
-                first_use: Some(first),
-            });
-        } else {
-            self.ids.insert(id.to_owned(), offset);
+        // One lookup: the id is owned for the table anyway unless it is a duplicate (rare).
+        match self.ids.entry(id.to_owned()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = *first.get();
+                self.diags.push(RawDiag {
+                    severity: Severity::Error,
+                    offset,
+                    path: self.path.clone(),
+                    message: format!("duplicate component id `{id}`; ids must be unique"),
+                    first_use: Some(first),
+                });
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(offset);
+            }
         }
     }
 

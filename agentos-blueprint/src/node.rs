@@ -113,8 +113,24 @@ pub(crate) fn members_into_map(members: Vec<Member>) -> Map<String, Value> {
 
 /// Appends `[index]` to a rendered path.
 pub(crate) fn push_index(out: &mut String, index: usize) {
-    use std::fmt::Write;
-    let _ = write!(out, "[{index}]");
+    // Digits written by hand: this runs for every component, and `write!` costs several
+    // times more.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = index;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push('[');
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
+    out.push(']');
 }
 
 /// Appends `.key` (or `["key"]` when the key is not a plain identifier) to a rendered path.

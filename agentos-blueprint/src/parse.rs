@@ -68,26 +68,17 @@ impl Parsed {
 /// Accepts what an LLM wraps around JSON (leading prose, a ```` ```json ```` fence); tool
 /// names are not checked (see [`parse_with`]).
 pub fn parse(text: &str) -> Parsed {
-    let mut parser = StreamParser::quiet(Limits::default());
-    parser.feed(text);
-    parser.finish()
+    StreamParser::quiet(Limits::default()).parse_whole(text, None)
 }
 
 /// Parses a Blueprint document and checks every tool it names against `tools`.
 pub fn parse_with(text: &str, tools: &dyn ToolCatalog) -> Parsed {
-    let mut parser = StreamParser::quiet(Limits::default());
-    parser.feed(text);
-    parser.finish_with(tools)
+    StreamParser::quiet(Limits::default()).parse_whole(text, Some(tools))
 }
 
 /// Parses with explicit limits and an optional tool catalogue.
 pub fn parse_with_limits(text: &str, limits: Limits, tools: Option<&dyn ToolCatalog>) -> Parsed {
-    let mut parser = StreamParser::quiet(limits);
-    parser.feed(text);
-    match tools {
-        Some(tools) => parser.finish_with(tools),
-        None => parser.finish(),
-    }
+    StreamParser::quiet(limits).parse_whole(text, tools)
 }
 
 /// Validates a Blueprint built in code: it is serialised in the canonical form and parsed

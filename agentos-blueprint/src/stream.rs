@@ -159,6 +159,9 @@ struct Frame {
     seen: u8,
     /// A component object whose first key is a `type#id` key.
     keyed: bool,
+    /// For a component list, its own JSON path, so each component's path is this plus an
+    /// index instead of a walk over the whole stack.
+    path: Option<String>,
 }
 
 #[derive(Debug)]
@@ -328,8 +331,28 @@ impl StreamParser {
                 &mut sink,
             );
         }
-        self.end_of_input();
         let buf = std::mem::take(&mut self.buf);
+        self.finish_text(&buf, tools)
+    }
+
+    /// Parses a whole document straight from `text`, without copying it into the buffer;
+    /// the result is the one `feed(text)` then `finish` gives.
+    pub(crate) fn parse_whole(mut self, text: &str, tools: Option<&dyn ToolCatalog>) -> Parsed {
+        if text.len() > self.limits.max_bytes || !self.buf.is_empty() {
+            self.feed(text);
+            return self.finish_inner(tools);
+        }
+        // Room for the ids of the components a document of this size may hold, so the id
+        // table is not rebuilt as it grows (a component takes well over 100 bytes).
+        self.builder.reserve_ids(text.len() / 128);
+        let mut sink = Vec::new();
+        self.scan(text, &mut sink);
+        self.finish_text(text, tools)
+    }
+
+    /// Ends the input, whose whole text is `buf`, and assembles the result.
+    fn finish_text(mut self, buf: &str, tools: Option<&dyn ToolCatalog>) -> Parsed {
+        self.end_of_input(buf);
         let syntax_ok = self.failure.is_none();
         let root = self.close_all();
         let mut builder =
@@ -350,7 +373,7 @@ impl StreamParser {
         let diagnostics = if raw.is_empty() {
             Vec::new()
         } else {
-            let index = LineIndex::new(&buf);
+            let index = LineIndex::new(buf);
             raw.into_iter().map(|diag| diag.locate(&index)).collect()
         };
         Parsed {
@@ -360,13 +383,13 @@ impl StreamParser {
     }
 
     /// Completes a number at the very end and reports anything left open.
-    fn end_of_input(&mut self) {
-        let end = self.buf.len();
+    fn end_of_input(&mut self, text: &str) {
+        let end = text.len();
         let mut sink = Vec::new();
         match self.mode {
             Mode::Failed | Mode::After => {}
             Mode::Start => {
-                let message = if self.buf.trim().is_empty() {
+                let message = if text.trim().is_empty() {
                     "the document is empty; expected a JSON object"
                 } else {
                     "invalid number: expected a digit after `-`"
@@ -383,7 +406,7 @@ impl StreamParser {
                     && matches!(state, Num::Zero | Num::Int | Num::Frac | Num::ExpDigits)
                 {
                     self.partial = None;
-                    let node = self.number(start, end);
+                    let node = self.number_in(text.as_bytes(), start, end);
                     self.complete(node, &mut sink);
                     if self.mode == Mode::After {
                         return;
@@ -461,6 +484,23 @@ impl StreamParser {
             }
         }
         out
+    }
+
+    /// The JSON path of the component completing now: its list's path and its index there.
+    fn component_path(&self) -> String {
+        match self.stack.last() {
+            Some(Frame {
+                kind: FrameKind::Array(items),
+                path: Some(list),
+                ..
+            }) => {
+                let mut out = String::with_capacity(list.len() + 8);
+                out.push_str(list);
+                push_index(&mut out, items.len());
+                out
+            }
+            _ => self.path_here(),
+        }
     }
 
     fn run(&mut self, events: &mut Vec<Event>) {
@@ -677,6 +717,7 @@ impl StreamParser {
                         FrameKind::Array(Vec::new())
                     }
                 };
+                let path = (self.emit && role == Role::ComponentList).then(|| self.path_here());
                 self.stack.push(Frame {
                     start: i,
                     kind,
@@ -684,6 +725,7 @@ impl StreamParser {
                     built: 0,
                     seen: 0,
                     keyed: false,
+                    path,
                 });
                 self.pos = i + 1;
             }
@@ -754,6 +796,7 @@ impl StreamParser {
             } => {
                 let mut i = self.pos;
                 loop {
+                    i = skip_plain(bytes, i);
                     let Some(&c) = bytes.get(i) else {
                         self.pos = i;
                         self.partial = Some(Partial::Str {
@@ -924,13 +967,6 @@ impl StreamParser {
         }
     }
 
-    fn number(&mut self, start: usize, end: usize) -> Node {
-        let buf = std::mem::take(&mut self.buf);
-        let node = self.number_in(buf.as_bytes(), start, end);
-        self.buf = buf;
-        node
-    }
-
     fn number_in(&mut self, bytes: &[u8], start: usize, end: usize) -> Node {
         let text = std::str::from_utf8(&bytes[start..end]).unwrap_or("0");
         let integer = !text.contains(['.', 'e', 'E']);
@@ -1096,7 +1132,7 @@ impl StreamParser {
         let position = self.builder.position.take().unwrap_or_default();
         self.builder.path.clear();
         let path = if self.emit || self.builder.marks() != marks {
-            self.path_here()
+            self.component_path()
         } else {
             String::new()
         };
@@ -1160,10 +1196,11 @@ pub fn parse_json(text: &str) -> Result<serde_json::Value, Diagnostic> {
             ..Limits::default()
         })
     };
-    parser.feed(text);
-    parser.end_of_input();
+    let mut sink = Vec::new();
+    parser.scan(text, &mut sink);
+    parser.end_of_input(text);
     match parser.failure.take() {
-        Some(failure) => Err(failure.locate(&LineIndex::new(&parser.buf))),
+        Some(failure) => Err(failure.locate(&LineIndex::new(text))),
         None => Ok(parser
             .root
             .take()
@@ -1209,11 +1246,58 @@ impl Frame {
 
 /// Index of the first non-whitespace byte at or after `from`.
 fn skip_ws(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .map(|i| from + i)
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let mut i = from;
+    loop {
+        match bytes.get(i)? {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ => return Some(i),
+        }
+        // Indentation comes in long runs of spaces: skip them eight at a time.
+        while let Some(word) = bytes.get(i..i + 8) {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(word);
+            let differ = u64::from_le_bytes(eight) ^ SPACES;
+            if differ != 0 {
+                i += (differ.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+    }
+}
+
+/// Index of the first byte at or after `from` that ends a plain run inside a string body
+/// (`"`, `\\` or a control character), or the length; eight bytes are tested at a time.
+fn skip_plain(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let w = u64::from_le_bytes(eight);
+        // A byte's high bit is set in `found` where it is below 0x20, `"` or `\`; the
+        // lowest set bit is always a real match (borrows only run upwards).
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        let found = (w.wrapping_sub(ONES * 0x20)
+            | quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash)
+            & !w
+            & HIGH;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = bytes.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Names the character at `at` for an error message.
