@@ -90,6 +90,12 @@ impl From<agentos_tools::Error> for ApiError {
     }
 }
 
+impl From<agentos_kernel::Error> for ApiError {
+    fn from(err: agentos_kernel::Error) -> ApiError {
+        agentos_tools::Error::Kernel(err).into()
+    }
+}
+
 impl From<agentos_blueprint::Error> for ApiError {
     fn from(err: agentos_blueprint::Error) -> ApiError {
         ApiError::bad_request(format!("invalid blueprint: {err}"))

@@ -70,6 +70,15 @@ pub fn router(state: ServerState) -> Router {
             get(routes::sessions::get).delete(routes::sessions::delete),
         )
         .route("/sessions/{id}/restore", post(routes::sessions::restore))
+        .route("/kernel/schedule-next", post(routes::kernel::schedule_next))
+        .route(
+            "/kernel/scheduler/stats",
+            get(routes::kernel::scheduler_stats),
+        )
+        .route(
+            "/kernel/scheduler/policy",
+            axum::routing::put(routes::kernel::set_policy),
+        )
         .route("/stream", get(ws::stream))
         .fallback(routes::not_found)
         .layer(middleware::from_fn_with_state(

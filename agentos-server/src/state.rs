@@ -2,8 +2,11 @@
 
 use std::{path::PathBuf, sync::Arc};
 
-use agentos_ai::Generator;
-use agentos_kernel::{Kernel, LocalFs, LocalFsOptions, ambient_authority};
+use agentos_ai::{Generator, GeneratorConfig, ProviderConfig};
+use agentos_blueprint::Blueprint;
+use agentos_kernel::{
+    Capability, CapabilitySet, Kernel, LocalFs, LocalFsOptions, Pid, ambient_authority,
+};
 use agentos_tools::{Patch, Registry, Runtime};
 use tokio::sync::broadcast;
 
@@ -23,6 +26,9 @@ pub struct ServerConfig {
     pub data_dir: Option<PathBuf>,
     /// Host directory of prebuilt `.bp` apps seeded into the registry at start.
     pub apps_dir: Option<PathBuf>,
+    /// The LLM provider, when one is configured (e.g. from the environment); `None` generates
+    /// from the offline templates only.
+    pub provider: Option<ProviderConfig>,
 }
 
 /// Why the server state could not be built.
@@ -49,6 +55,8 @@ pub struct ServerState {
     pub(crate) limiter: SharedLimiter,
     /// Every patch of every app, fanned out to each WebSocket view.
     pub(crate) patches: broadcast::Sender<Patch>,
+    /// The server's own kernel process, the caller of kernel-wide routes (`/kernel/*`).
+    pub(crate) server_pid: Pid,
 }
 
 /// Patches a slow view may fall behind by before it skips ahead.
@@ -102,9 +110,20 @@ impl ServerState {
         let runtime = Runtime::new(kernel, Registry::builtin());
         let (patches, _) = broadcast::channel(PATCH_BACKLOG);
         forward_patches(runtime.subscribe_all(), patches.clone());
+        let generator = Arc::new(build_generator(&runtime, &config));
+        runtime.set_generator(Arc::new(TemplateSpawner(generator.clone())));
+        // What the `/kernel/*` routes need: scheduler stats (SystemInfo) and policy changes,
+        // which the kernel guards with SpawnProcess like priority changes.
+        let server_pid = runtime.kernel().create_process(
+            "agentos-server",
+            CapabilitySet::new()
+                .grant(Capability::SystemInfo)
+                .grant(Capability::SpawnProcess),
+        );
         ServerState {
+            server_pid,
             runtime,
-            generator: Arc::new(Generator::offline()),
+            generator,
             config: Arc::new(config),
             limiter: SharedLimiter::default(),
             patches,
@@ -125,5 +144,32 @@ fn forward_patches(source: std::sync::mpsc::Receiver<Patch>, sink: broadcast::Se
         });
     if let Err(err) = spawned {
         tracing::error!("cannot start the patch forwarder, views will not sync: {err}");
+    }
+}
+
+/// The generator for `config`, validating against the runtime's own tools. Falls back to the
+/// offline templates (and says so in the log) when the provider's HTTP client cannot be built.
+fn build_generator(runtime: &Runtime, config: &ServerConfig) -> Generator {
+    let registry = runtime.registry().clone();
+    let generator_config = GeneratorConfig {
+        provider: config.provider.clone(),
+        tools: Some(Arc::new(move |tool: &str| registry.contains(tool))),
+        ..GeneratorConfig::default()
+    };
+    Generator::new(generator_config).unwrap_or_else(|err| {
+        tracing::error!("LLM provider unavailable, generating offline: {err}");
+        Generator::offline()
+    })
+}
+
+/// Lets the runtime's `app.spawn` tool generate apps from words, from the offline templates
+/// (a tool call is synchronous and must not wait on a network).
+struct TemplateSpawner(Arc<Generator>);
+
+impl agentos_tools::Generator for TemplateSpawner {
+    fn generate(&self, request: &str) -> Result<Blueprint, String> {
+        self.0
+            .generate_offline(request)
+            .map_err(|err| err.to_string())
     }
 }

@@ -42,3 +42,30 @@ fn empty_request_fails_with_a_message() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("request is empty"));
 }
+
+#[test]
+fn provider_flags_choose_offline_or_name_the_missing_key() {
+    let output = agentos()
+        .args(["generate", "a tip calculator", "--provider", "offline"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let parsed = agentos_blueprint::parse(&String::from_utf8(output.stdout).unwrap());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+
+    let output = agentos()
+        .args(["generate", "anything", "--provider", "gemini"])
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GOOGLE_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("GEMINI_API_KEY"), "{stderr}");
+
+    let output = agentos()
+        .args(["generate", "anything", "--provider", "clippy"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+}

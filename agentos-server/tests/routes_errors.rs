@@ -200,3 +200,43 @@ async fn browsers_get_the_desktop_and_clients_get_json() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"], "no asset nope.js");
 }
+
+#[tokio::test]
+async fn scheduler_routes_follow_the_reference() {
+    let app = router(ServerState::offline());
+    let (status, body) = call_with(app.clone(), "GET", "/kernel/scheduler/stats", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["success"], true);
+    assert!(
+        body["stats"]["quantum_micros"].as_u64().unwrap() > 0,
+        "{body}"
+    );
+
+    let (status, body) = call_with(
+        app.clone(),
+        "PUT",
+        "/kernel/scheduler/policy",
+        Some(json!({"policy": "RoundRobin"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, stats) = call_with(app.clone(), "GET", "/kernel/scheduler/stats", None).await;
+    assert_eq!(stats["stats"]["policy"], body["policy"]);
+
+    let (status, body) = call_with(
+        app.clone(),
+        "PUT",
+        "/kernel/scheduler/policy",
+        Some(json!({"policy": "Lottery"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["error"],
+        "Invalid policy. Must be RoundRobin, Priority, or Fair"
+    );
+
+    let (status, body) = call_with(app, "POST", "/kernel/schedule-next", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["success"], true);
+}

@@ -6,7 +6,10 @@ use std::{
     process::ExitCode,
 };
 
-use agentos_ai::{GenerationEvent, Generator};
+use std::sync::Arc;
+
+use agentos_ai::{GenerationEvent, Generator, GeneratorConfig};
+use agentos_tools::Registry;
 use anyhow::Context;
 use futures_util::StreamExt;
 
@@ -18,11 +21,22 @@ pub(crate) struct GenerateArgs {
     /// Write the Blueprint to this file instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// `offline` (templates only), `gemini` or `openai`; keys come from the environment.
+    #[arg(long)]
+    provider: Option<String>,
+    /// The provider's model, e.g. `gemini-2.0-flash` or `gpt-4o-mini`.
+    #[arg(long)]
+    model: Option<String>,
 }
 
 /// Streams one generation.
 pub(crate) async fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
-    let mut events = Generator::offline().stream(&args.request);
+    let registry = Registry::builtin();
+    let config = GeneratorConfig {
+        tools: Some(Arc::new(move |tool: &str| registry.contains(tool))),
+        ..GeneratorConfig::for_cli(args.provider.as_deref(), args.model.as_deref())?
+    };
+    let mut events = Generator::new(config)?.stream(&args.request);
     let mut n_bytes = 0usize;
     let mut stderr = std::io::stderr();
     let show_progress = stderr.is_terminal();

@@ -6,6 +6,7 @@ use std::{
     process::ExitCode,
 };
 
+use agentos_ai::ProviderConfig;
 use agentos_server::{RateLimit, ServerConfig, ServerState};
 use anyhow::Context;
 use tracing_subscriber::EnvFilter;
@@ -57,7 +58,14 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }),
         data_dir: Some(args.data_dir.clone()),
         apps_dir: args.apps_dir.is_dir().then_some(args.apps_dir),
+        provider: ProviderConfig::from_env(),
     };
+    match &config.provider {
+        Some(provider) => tracing::info!("generating with {provider:?} when no template fits"),
+        None => tracing::info!(
+            "generating offline from templates (set GEMINI_API_KEY or OPENAI_API_KEY for an LLM)"
+        ),
+    }
     let state = ServerState::new(config).with_context(|| {
         format!(
             "cannot start with data directory {}",

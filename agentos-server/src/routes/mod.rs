@@ -3,6 +3,7 @@
 mod apps;
 mod generate;
 mod health;
+pub(crate) mod kernel;
 mod manager;
 mod metrics;
 pub(crate) mod registry;
