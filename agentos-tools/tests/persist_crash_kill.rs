@@ -23,6 +23,8 @@ const CHILD_DIR: &str = "AGENTOS_CRASH_CHILD_DIR";
 const CHILD_FROM: &str = "AGENTOS_CRASH_CHILD_FROM";
 const TEST_NAME: &str = "registry_and_sessions_are_old_or_new_after_sigkill";
 const KILLS: u64 = 60;
+/// Kills allowed while waiting for one to land mid-replace (timing decides where kills land).
+const MAX_KILLS: u64 = 600;
 const PROBE: &str = r#"{"app": {"id": "crash-probe", "name": "Crash Probe"}, "ui": {"title": "Crash Probe", "components": []}}"#;
 
 fn runtime_on(dir: &Path) -> Runtime {
@@ -136,7 +138,12 @@ fn registry_and_sessions_are_old_or_new_after_sigkill() {
     // Versions whose save finished, and those a kill interrupted.
     let mut completed = BTreeSet::new();
     let mut interrupted = BTreeSet::new();
-    for kill in 0..KILLS {
+    // At least KILLS kills, and more (up to MAX_KILLS) until one has landed between a
+    // temporary's creation and its rename, so the case the test exists for surely happened.
+    for kill in 0..MAX_KILLS {
+        if kill >= KILLS && leftovers > 0 {
+            break;
+        }
         // Kill while save number `target` is in flight (after 1 to 5 saves of this child).
         let target = next + kill % 5;
         let mut process = Command::new(&exe)
