@@ -7,29 +7,9 @@
 
 use serde_json::Value;
 
-/// The same 42 KB document as `benches/parse.rs`.
-fn document() -> String {
-    let base: Value =
-        serde_json::from_str(include_str!("../test_data/ok/system-analysis.bp")).unwrap();
-    let template = base["ui"]["components"].as_array().unwrap().clone();
-    let mut doc = base.clone();
-    let mut components = Vec::new();
-    let mut round = 0;
-    loop {
-        for component in &template {
-            let text = serde_json::to_string(component)
-                .unwrap()
-                .replace("\"id\":\"", &format!("\"id\":\"r{round}-"));
-            components.push(serde_json::from_str::<Value>(&text).unwrap());
-        }
-        round += 1;
-        doc["ui"]["components"] = Value::Array(components.clone());
-        let text = serde_json::to_string_pretty(&doc).unwrap();
-        if text.len() >= 42 * 1024 {
-            return text;
-        }
-    }
-}
+mod document;
+
+use document::document;
 
 fn main() {
     let args: Vec<String> = std::env::args()

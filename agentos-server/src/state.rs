@@ -150,10 +150,9 @@ fn forward_patches(source: std::sync::mpsc::Receiver<Patch>, sink: broadcast::Se
 /// The generator for `config`, validating against the runtime's own tools. Falls back to the
 /// offline templates (and says so in the log) when the provider's HTTP client cannot be built.
 fn build_generator(runtime: &Runtime, config: &ServerConfig) -> Generator {
-    let registry = runtime.registry().clone();
     let generator_config = GeneratorConfig {
         provider: config.provider.clone(),
-        tools: Some(Arc::new(move |tool: &str| registry.contains(tool))),
+        tools: Some(Arc::new(runtime.registry().clone())),
         ..GeneratorConfig::default()
     };
     Generator::new(generator_config).unwrap_or_else(|err| {

@@ -19,9 +19,8 @@ mod tests {
     #[test]
     fn built_in_apps_validate_without_a_single_diagnostic() {
         let registry = Registry::builtin();
-        let tools = |tool: &str| registry.contains(tool);
         for source in super::ALL {
-            let parsed = agentos_blueprint::parse_with(source, &tools);
+            let parsed = agentos_blueprint::parse_with(source, &registry);
             assert!(
                 parsed.diagnostics.is_empty(),
                 "{}: {:?}",

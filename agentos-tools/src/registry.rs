@@ -398,3 +398,11 @@ fn execute(
     cx.deadline = outer;
     outcome
 }
+
+/// A registry is the tool catalogue Blueprints are validated against: a binding may name any
+/// tool it holds.
+impl agentos_blueprint::ToolCatalog for Registry {
+    fn has_tool(&self, tool: &str) -> bool {
+        self.contains(tool)
+    }
+}

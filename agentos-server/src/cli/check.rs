@@ -21,11 +21,10 @@ pub(crate) struct CheckArgs {
 /// any file has an error.
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let registry = Registry::builtin();
-    let tools = |tool: &str| registry.contains(tool);
     let (mut n_errors, mut n_warnings) = (0, 0);
     for file in &args.files {
         let (name, source) = read_source(file)?;
-        let parsed = parse_with(&source, &tools);
+        let parsed = parse_with(&source, &registry);
         let errors = parsed
             .diagnostics
             .iter()

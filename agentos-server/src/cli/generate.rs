@@ -31,9 +31,8 @@ pub(crate) struct GenerateArgs {
 
 /// Streams one generation.
 pub(crate) async fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
-    let registry = Registry::builtin();
     let config = GeneratorConfig {
-        tools: Some(Arc::new(move |tool: &str| registry.contains(tool))),
+        tools: Some(Arc::new(Registry::builtin())),
         ..GeneratorConfig::for_cli(args.provider.as_deref(), args.model.as_deref())?
     };
     let mut events = Generator::new(config)?.stream(&args.request);

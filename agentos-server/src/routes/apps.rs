@@ -18,10 +18,9 @@ pub(crate) async fn launch_app(
     payload: Result<Json<LaunchRequest>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Json(request) = payload?;
-    let registry = state.runtime.registry();
-    let tools = |tool: &str| registry.contains(tool);
     let blueprint =
-        agentos_blueprint::parse_with(&request.blueprint.to_string(), &tools).into_result()?;
+        agentos_blueprint::parse_with(&request.blueprint.to_string(), state.runtime.registry())
+            .into_result()?;
     let app_id = state.runtime.launch(blueprint)?;
     let blueprint = state.runtime.blueprint(app_id)?;
     Ok(Json(json!({"app_id": app_id, "blueprint": &*blueprint})))
