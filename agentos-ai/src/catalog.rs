@@ -440,7 +440,7 @@ pub const TOOL_FAMILIES: &[ToolFamily] = &[
             },
             ToolInfo {
                 name: "http.post",
-                summary: "{url, data}: POST through the kernel's network rules",
+                summary: "{url, body}: POST through the kernel's network rules",
             },
         ],
     },

@@ -31,6 +31,8 @@ mod compute;
 mod directives;
 mod error;
 mod kernel_io;
+#[cfg(feature = "http")]
+mod kernel_net;
 mod list;
 mod manager;
 mod packages;

@@ -4,6 +4,7 @@ mod app;
 mod auth;
 mod browser;
 mod filesystem;
+#[cfg(feature = "http")]
 mod http;
 mod math;
 mod notes;
@@ -32,6 +33,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     app::register(registry);
     notes::register(registry);
     browser::register(registry);
+    #[cfg(feature = "http")]
     http::register(registry);
 }
 
