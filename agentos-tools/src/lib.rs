@@ -48,7 +48,7 @@ mod ui;
 
 pub use crate::{
     compute::evaluate,
-    error::{Error, Result},
+    error::{BudgetLimit, Error, Result},
     manager::{Lifecycle, Window},
     packages::{Package, PackageSummary, SavePackage, SeedReport},
     registry::{Registry, ToolMetrics},
