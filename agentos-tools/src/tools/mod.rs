@@ -8,6 +8,7 @@ mod filesystem;
 mod http;
 mod math;
 mod notes;
+mod random;
 mod storage;
 mod system;
 mod timer;
@@ -33,6 +34,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     app::register(registry);
     notes::register(registry);
     browser::register(registry);
+    random::register(registry);
     #[cfg(feature = "http")]
     http::register(registry);
 }
