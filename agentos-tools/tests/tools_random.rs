@@ -61,6 +61,11 @@ fn int_writes_display_or_the_target_within_bounds() {
     .unwrap()
     .result;
     assert!(extreme.is_i64());
+    // Text inputs hold strings; `"{key}"` arguments pass them on as they are.
+    let typed = common::call(&rt, app, "random.int", json!({"min": "7", "max": " 7 "}))
+        .unwrap()
+        .result;
+    assert_eq!(typed, json!(7));
     let default = common::call(&rt, app, "random.int", json!({}))
         .unwrap()
         .result;

@@ -44,13 +44,13 @@ pub(crate) fn register(registry: &mut Registry) {
         (
             "random.int",
             "A whole number from `min` to `max`, both included (default 1 to 100).",
-            json!({"min": {"type": "integer"}, "max": {"type": "integer"}}),
+            json!({"min": {"type": ["integer", "string"]}, "max": {"type": ["integer", "string"]}}),
             int,
         ),
         (
             "random.float",
             "A number from `min` (included) to `max` (excluded), default 0 to 1, rounded to `decimals` when given.",
-            json!({"min": {"type": "number"}, "max": {"type": "number"},
+            json!({"min": {"type": ["number", "string"]}, "max": {"type": ["number", "string"]},
                    "decimals": {"type": "integer", "minimum": 0, "maximum": 15}}),
             float,
         ),
@@ -83,7 +83,7 @@ pub(crate) fn register(registry: &mut Registry) {
         (
             "random.password",
             "A password of `length` characters (default 16) with at least one of each class in `classes` (lower, upper, digits, symbols; default all), from the OS generator.",
-            json!({"length": {"type": "integer", "minimum": PASSWORD_LENGTH.0, "maximum": PASSWORD_LENGTH.1},
+            json!({"length": {"type": ["integer", "string"], "minimum": PASSWORD_LENGTH.0, "maximum": PASSWORD_LENGTH.1},
                    "classes": {"type": "array", "maxItems": 4,
                                "items": {"type": "string", "enum": ["lower", "upper", "digits", "symbols"]}}}),
             password,
@@ -118,32 +118,44 @@ fn target(tool: &str, args: &Map<String, Value>, fallback: &str) -> Result<Strin
         .map_or_else(|| fallback.to_owned(), |key| key.into_owned()))
 }
 
-/// An optional integer argument.
+/// An optional whole-number argument: a JSON integer, or a string holding one (what a text
+/// input passed as `"{key}"` holds).
 fn opt_i64(tool: &str, args: &Map<String, Value>, name: &str) -> Result<Option<i64>> {
-    match args.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| invalid(tool, name, format!("must be a whole number, found {value}"))),
+    let parsed = match args.get(name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(text)) => text.trim().parse::<i64>().ok(),
+        Some(value) => value.as_i64(),
+    };
+    match (parsed, args.get(name)) {
+        (Some(n), _) => Ok(Some(n)),
+        (None, found) => Err(invalid(
+            tool,
+            name,
+            format!(
+                "must be a whole number, found {}",
+                found.unwrap_or(&Value::Null)
+            ),
+        )),
     }
 }
 
-/// An optional finite number argument.
+/// An optional finite number argument: a JSON number, or a string holding one.
 fn opt_f64(tool: &str, args: &Map<String, Value>, name: &str) -> Result<Option<f64>> {
-    match args.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_f64()
-            .filter(|x| x.is_finite())
-            .map(Some)
-            .ok_or_else(|| {
-                invalid(
-                    tool,
-                    name,
-                    format!("must be a finite number, found {value}"),
-                )
-            }),
+    let parsed = match args.get(name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
+        Some(value) => value.as_f64(),
+    };
+    match (parsed.filter(|x| x.is_finite()), args.get(name)) {
+        (Some(x), _) => Ok(Some(x)),
+        (None, found) => Err(invalid(
+            tool,
+            name,
+            format!(
+                "must be a finite number, found {}",
+                found.unwrap_or(&Value::Null)
+            ),
+        )),
     }
 }
 
