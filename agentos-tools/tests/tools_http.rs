@@ -1,6 +1,7 @@
 //! `http.*` through the kernel's `network_request` syscall, against loopback servers the tests
 //! start on 127.0.0.1:0: results for every status, the capability and host/port rules of the
 //! app's PID, the deadline, and bad input naming the parameter.
+#![cfg(feature = "http")]
 
 mod common;
 
