@@ -440,7 +440,48 @@ pub const TOOL_FAMILIES: &[ToolFamily] = &[
             },
             ToolInfo {
                 name: "http.post",
-                summary: "{url, data}: POST through the kernel's network rules",
+                summary: "{url, body}: POST through the kernel's network rules",
+            },
+        ],
+    },
+    ToolFamily {
+        family: "random",
+        triggers: &[
+            "random", "dice", "die", "roll", "coin", "flip", "toss", "password", "shuffle",
+            "lottery", "uuid",
+        ],
+        tools: &[
+            ToolInfo {
+                name: "random.int",
+                summary: "{min, max, key}: a whole number in [min, max] stored under key (default display)",
+            },
+            ToolInfo {
+                name: "random.float",
+                summary: "{min, max, decimals?, key}: a number in [min, max)",
+            },
+            ToolInfo {
+                name: "random.choice",
+                summary: "{items | from, key}: one of a list, or of the list in state key `from`",
+            },
+            ToolInfo {
+                name: "random.shuffle",
+                summary: "{items | from, key}: the list in random order",
+            },
+            ToolInfo {
+                name: "random.dice",
+                summary: "{notation: \"2d6+1\", key, rolls_key?}: total stored, rolls returned",
+            },
+            ToolInfo {
+                name: "random.coin",
+                summary: "{key}: \"Heads\" or \"Tails\"",
+            },
+            ToolInfo {
+                name: "random.password",
+                summary: "{length, classes?: [lower, upper, digits, symbols], key}: a password",
+            },
+            ToolInfo {
+                name: "random.uuid",
+                summary: "{key}: a random UUID",
             },
         ],
     },

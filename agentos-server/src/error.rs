@@ -76,9 +76,13 @@ impl From<agentos_tools::Error> for ApiError {
             | E::Expression { .. }
             | E::Blueprint(_)
             | E::Launch { .. } => StatusCode::BAD_REQUEST,
-            E::UnknownTool(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            E::UnknownTool(_) | E::Budget { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             E::CapabilityDenied { .. }
-            | E::Kernel(agentos_kernel::Error::PermissionDenied { .. }) => StatusCode::FORBIDDEN,
+            | E::Kernel(
+                agentos_kernel::Error::PermissionDenied { .. }
+                | agentos_kernel::Error::NetworkDenied { .. },
+            ) => StatusCode::FORBIDDEN,
+            E::Http { .. } => StatusCode::BAD_GATEWAY,
             E::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             E::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -112,5 +116,34 @@ impl From<agentos_ai::Error> for ApiError {
             status,
             message: err.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budget_network_and_upstream_errors_are_not_internal() {
+        let budget = agentos_tools::Error::Budget {
+            tool: "math.expand".to_owned(),
+            operation: "expand",
+            limit: agentos_tools::BudgetLimit::Degree,
+            max: 64,
+        };
+        assert_eq!(
+            ApiError::from(budget).status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let denied = agentos_kernel::Error::NetworkDenied {
+            pid: agentos_kernel::Pid(7),
+            address: "10.0.0.1:80".to_owned(),
+        };
+        assert_eq!(ApiError::from(denied).status(), StatusCode::FORBIDDEN);
+        let upstream = agentos_tools::Error::Http {
+            url: "https://example.invalid/".to_owned(),
+            reason: "dns error".to_owned(),
+        };
+        assert_eq!(ApiError::from(upstream).status(), StatusCode::BAD_GATEWAY);
     }
 }

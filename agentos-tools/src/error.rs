@@ -125,4 +125,41 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// A symbolic math operation reached one of its deterministic work limits.
+    #[error("tool `{tool}`: {operation} stopped at its {limit} limit of {max}")]
+    Budget {
+        /// The tool that was called.
+        tool: String,
+        /// The symbolic operation, e.g. `expand` or `derivative`.
+        operation: &'static str,
+        /// Which limit was reached.
+        limit: BudgetLimit,
+        /// The limit's value.
+        max: u64,
+    },
+}
+
+/// The work limits of the symbolic math operations ([`Error::Budget`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BudgetLimit {
+    /// Elementary steps: nodes visited or built, coefficient products, function samples.
+    Steps,
+    /// Nodes in one expression built along the way.
+    Nodes,
+    /// Nesting depth of an expression.
+    Depth,
+    /// Degree of a polynomial.
+    Degree,
+}
+
+impl std::fmt::Display for BudgetLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BudgetLimit::Steps => "step",
+            BudgetLimit::Nodes => "node",
+            BudgetLimit::Depth => "depth",
+            BudgetLimit::Degree => "degree",
+        })
+    }
 }

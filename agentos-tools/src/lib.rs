@@ -31,6 +31,8 @@ mod compute;
 mod directives;
 mod error;
 mod kernel_io;
+#[cfg(feature = "http")]
+mod kernel_net;
 mod list;
 mod manager;
 mod packages;
@@ -46,7 +48,7 @@ mod ui;
 
 pub use crate::{
     compute::evaluate,
-    error::{Error, Result},
+    error::{BudgetLimit, Error, Result},
     manager::{Lifecycle, Window},
     packages::{Package, PackageSummary, SavePackage, SeedReport},
     registry::{Registry, ToolMetrics},

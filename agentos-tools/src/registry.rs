@@ -246,7 +246,7 @@ impl Registry {
 }
 
 /// Family id, display name, description words used by discovery, category.
-const FAMILIES: [(&str, &str, &str, &str); 15] = [
+const FAMILIES: [(&str, &str, &str, &str); 16] = [
     (
         "ui",
         "UI",
@@ -324,6 +324,12 @@ const FAMILIES: [(&str, &str, &str, &str); 15] = [
         "Analysis",
         "system analysis monitoring dashboard metrics export",
         "system",
+    ),
+    (
+        "random",
+        "Random",
+        "random dice coin flip password generator uuid shuffle pick lottery",
+        "utilities",
     ),
     ("clipboard", "Clipboard", "copy paste clipboard", "system"),
     (

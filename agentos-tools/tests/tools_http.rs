@@ -1,4 +1,7 @@
-//! `http.*` against a loopback server on 127.0.0.1:0.
+//! `http.*` through the kernel's `network_request` syscall, against loopback servers the tests
+//! start on 127.0.0.1:0: results for every status, the capability and host/port rules of the
+//! app's PID, the deadline, and bad input naming the parameter.
+#![cfg(feature = "http")]
 
 mod common;
 
@@ -8,6 +11,7 @@ use std::{
     thread,
 };
 
+use agentos_kernel::{Capability, CapabilitySet, NetworkRule, SocketRule};
 use agentos_tools::Error;
 use serde_json::json;
 
@@ -27,7 +31,11 @@ fn serve_once(response: &'static str) -> (String, thread::JoinHandle<String>) {
             if let Some(end) = text.find("\r\n\r\n") {
                 let length: usize = text
                     .lines()
-                    .find_map(|l| l.strip_prefix("Content-Length: "))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(str::to_owned)
+                    })
                     .and_then(|v| v.trim().parse().ok())
                     .unwrap_or(0);
                 if request.len() >= end + 4 + length {
@@ -45,29 +53,38 @@ fn serve_once(response: &'static str) -> (String, thread::JoinHandle<String>) {
 }
 
 #[test]
-fn get_and_post_over_loopback() {
+fn get_returns_status_headers_body_and_json() {
     let rt = common::runtime();
     let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
     let (url, server) = serve_once(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"a\": [1]}\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Served-By: loopback\r\nContent-Length: 11\r\n\r\n{\"a\": [1]}\n",
     );
     let response = common::call(
         &rt,
         app,
         "http.get",
-        json!({"url": format!("{url}/items?x=1"), "headers": {"X-Test": "yes"}}),
+        json!({"url": format!("{url}/items?x=1")}),
     )
     .unwrap()
     .result;
     assert_eq!(response["status"], 200);
+    assert_eq!(response["ok"], true);
+    assert_eq!(response["truncated"], false);
+    assert_eq!(response["body"], "{\"a\": [1]}\n");
     assert_eq!(response["json"], json!({"a": [1]}));
+    assert_eq!(response["headers"]["x-served-by"], "loopback");
+    assert_eq!(response["headers"]["content-type"], "application/json");
     let request = server.join().unwrap();
     assert!(
         request.starts_with("GET /items?x=1 HTTP/1.1\r\n"),
         "{request}"
     );
-    assert!(request.contains("X-Test: yes\r\n"));
+}
 
+#[test]
+fn post_sends_a_json_body_and_a_chunked_answer_is_read() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
     let (url, server) = serve_once(
         "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n",
     );
@@ -83,16 +100,124 @@ fn get_and_post_over_loopback() {
         (response["status"].as_u64(), response["body"].as_str()),
         (Some(201), Some("Wikipedia"))
     );
+    assert!(response.get("json").is_none(), "Wikipedia is not JSON");
     let request = server.join().unwrap();
-    assert!(
-        request.contains("Content-Type: application/json")
-            && request.ends_with("{\"name\":\"ada\"}"),
-        "{request}"
-    );
+    assert!(request.starts_with("POST / HTTP/1.1\r\n"), "{request}");
+    assert!(request.ends_with("{\"name\":\"ada\"}"), "{request}");
+
+    let (url, server) = serve_once("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    let response = common::call(
+        &rt,
+        app,
+        "http.request",
+        json!({"url": url, "method": "POST", "body": "plain text"}),
+    )
+    .unwrap()
+    .result;
+    assert_eq!(response["body"], "ok");
+    assert!(server.join().unwrap().ends_with("\r\n\r\nplain text"));
 }
 
 #[test]
-fn timeouts_denials_and_bad_input() {
+fn a_404_is_a_result_not_an_error() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
+    let (url, server) = serve_once("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found");
+    let response = common::call(
+        &rt,
+        app,
+        "http.request",
+        json!({"url": format!("{url}/missing"), "method": "GET"}),
+    )
+    .unwrap()
+    .result;
+    assert_eq!(response["status"], 404);
+    assert_eq!(response["ok"], false);
+    assert_eq!(response["body"], "not found");
+    server.join().unwrap();
+}
+
+#[test]
+fn denied_without_the_network_permission() {
+    let rt = common::runtime();
+    let plain = common::app_with(&rt, "plain", "[]", "[]");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let err = common::call(&rt, plain, "http.get", json!({"url": url})).unwrap_err();
+    let pid = rt.app_summary(plain).unwrap().pid;
+    assert!(
+        matches!(err, Error::CapabilityDenied { ref tool, pid: denied, .. } if tool == "http.get" && denied == pid),
+        "{err}"
+    );
+    // Nothing reached the server: it has no connection waiting.
+    listener.set_nonblocking(true).unwrap();
+    assert!(listener.accept().is_err());
+}
+
+#[test]
+fn a_host_or_port_outside_the_pids_rules_is_denied_by_the_kernel() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
+    let pid = rt.app_summary(app).unwrap().pid;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // The PID's socket rule admits only another port on this host.
+    rt.kernel()
+        .set_network_rule(
+            pid,
+            pid,
+            SocketRule {
+                hosts: vec!["127.0.0.1".into()],
+                ports: vec![port.wrapping_add(1).max(1)],
+            },
+        )
+        .unwrap();
+    let err = common::call(
+        &rt,
+        app,
+        "http.get",
+        json!({"url": format!("http://127.0.0.1:{port}/")}),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, Error::Kernel(agentos_kernel::Error::NetworkDenied { pid: denied, ref address }) if denied == pid && address == &format!("127.0.0.1:{port}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("pid {pid}")) && text.contains("127.0.0.1"),
+        "{text}"
+    );
+
+    // A PID whose capability itself is scoped to one host is denied any other.
+    let scoped = rt.kernel().create_process(
+        "scoped",
+        CapabilitySet::new().grant(Capability::NetworkAccess(NetworkRule::host(
+            "example.invalid",
+            Some(443),
+        ))),
+    );
+    let mut state = agentos_tools::State::default();
+    let mut cx = agentos_tools::ToolCx::new(app, scoped, rt.kernel(), &mut state);
+    let err = agentos_tools::Registry::builtin()
+        .call(
+            "http.get",
+            &mut cx,
+            json!({"url": format!("http://127.0.0.1:{port}/")})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Kernel(agentos_kernel::Error::NetworkDenied { pid: denied, .. }) if denied == scoped),
+        "{err}"
+    );
+    listener.set_nonblocking(true).unwrap();
+    assert!(listener.accept().is_err(), "no request reached the server");
+}
+
+#[test]
+fn the_deadline_ends_a_request_that_never_answers() {
     let rt = common::runtime();
     let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
     // A server that accepts and never answers: the deadline ends the call.
@@ -109,45 +234,90 @@ fn timeouts_denials_and_bad_input() {
         matches!(err, Error::Timeout { ref tool } if tool == "http.request"),
         "{err}"
     );
-    drop(listener);
+}
 
-    let plain = common::app_with(&rt, "plain", "[]", "[]");
-    assert!(matches!(
-        common::call(
-            &rt,
-            plain,
-            "http.get",
-            json!({"url": "http://127.0.0.1:9/"})
-        ),
-        Err(Error::CapabilityDenied { .. })
-    ));
-    assert!(matches!(
-        common::call(&rt, app, "http.get", json!({"url": "ftp://x"})),
-        Err(Error::Http { .. })
-    ));
+#[test]
+fn https_goes_through_tls() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
+    // A plain-HTTP server answering an https:// request: the TLS handshake fails, which shows
+    // the request was made over TLS rather than refused as an unknown scheme.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}/", listener.local_addr().unwrap());
+    let server = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut first = [0u8; 512];
+        let n = stream.read(&mut first).unwrap();
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .unwrap();
+        first[..n].to_vec()
+    });
+    let err = common::call(&rt, app, "http.get", json!({"url": url})).unwrap_err();
     assert!(
-        matches!(common::call(&rt, app, "http.get", json!({"url": "https://example.org"})), Err(Error::Http { ref reason, .. }) if reason.contains("https"))
+        matches!(err, Error::Http { url: ref failed, .. } if failed == &url),
+        "{err}"
+    );
+    let hello = server.join().unwrap();
+    assert_eq!(
+        hello.first(),
+        Some(&0x16),
+        "the server saw a TLS handshake record, not HTTP"
+    );
+}
+
+#[test]
+fn bad_input_names_the_parameter() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
+    let param_of = |tool: &str, args| match common::call(&rt, app, tool, args) {
+        Err(Error::InvalidParam { param, .. }) => param,
+        other => panic!("{other:?}"),
+    };
+    for url in [
+        "ftp://x/",
+        "not a url",
+        "http://",
+        "/relative",
+        "file:///etc/passwd",
+    ] {
+        assert_eq!(param_of("http.get", json!({"url": url})), "url", "{url}");
+    }
+    assert_eq!(param_of("http.get", json!({})), "url");
+    assert_eq!(param_of("http.get", json!({"url": 5})), "url");
+    assert_eq!(
+        param_of(
+            "http.request",
+            json!({"url": "http://x/", "method": "BREW"})
+        ),
+        "method"
+    );
+    assert_eq!(
+        param_of("http.get", json!({"url": "http://x/", "body": "b"})),
+        "body"
+    );
+    assert_eq!(
+        param_of("http.get", json!({"url": "http://x/", "timeout_ms": 0})),
+        "timeout_ms"
+    );
+    assert_eq!(
+        param_of(
+            "http.get",
+            json!({"url": "http://x/", "headers": {"X": "1"}})
+        ),
+        "headers",
+        "request headers are not something the kernel syscall sends"
     );
     let err = common::call(
         &rt,
         app,
-        "http.get",
-        json!({"url": "http://127.0.0.1:9/", "headers": {"X": "a\r\nInjected: 1"}}),
+        "http.request",
+        json!({"url": "http://x", "method": "BREW"}),
     )
     .unwrap_err();
     assert!(
-        matches!(err, Error::InvalidParam { ref param, .. } if param == "headers.X"),
+        err.to_string()
+            .contains("parameter `method` must be one of"),
         "{err}"
-    );
-    assert!(
-        common::call(
-            &rt,
-            app,
-            "http.request",
-            json!({"url": "http://x", "method": "BREW"})
-        )
-        .unwrap_err()
-        .to_string()
-        .contains("parameter `method` must be one of")
     );
 }

@@ -594,4 +594,73 @@ pub(crate) const BUILTIN: &[Template] = &[
         ["system", "monitor", "cpu", "memory", "performance"],
         []
     ),
+    template!(
+        "dice-roller",
+        [
+            "dice roller",
+            "dice",
+            "roll dice",
+            "roll the dice",
+            "die roller",
+            "d20",
+            "board game dice"
+        ],
+        ["roll", "random", "game", "tabletop"],
+        []
+    ),
+    template!(
+        "coin-flip",
+        [
+            "coin flip",
+            "flip a coin",
+            "coin toss",
+            "toss a coin",
+            "heads or tails",
+            "coin flipper"
+        ],
+        ["coin", "random", "decide", "heads", "tails"],
+        []
+    ),
+    template!(
+        "random-picker",
+        [
+            "random picker",
+            "random name picker",
+            "name picker",
+            "pick a random",
+            "random choice",
+            "decision maker",
+            "choose for me",
+            "wheel of names"
+        ],
+        ["random", "choose", "decide", "pick", "names", "list"],
+        []
+    ),
+    template!(
+        "password-generator",
+        [
+            "password generator",
+            "generate password",
+            "generate a password",
+            "random password",
+            "strong password",
+            "password maker",
+            "pin generator"
+        ],
+        ["password", "secure", "random", "security"],
+        []
+    ),
+    template!(
+        "random-number",
+        [
+            "random number",
+            "random number generator",
+            "rng",
+            "number generator",
+            "lottery numbers",
+            "pick a number"
+        ],
+        ["random", "number", "lottery", "draw"],
+        []
+    ),
 ];

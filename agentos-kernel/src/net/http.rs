@@ -45,7 +45,8 @@ impl Kernel {
     ///
     /// # Errors
     /// `PermissionDenied` without `NETWORK_ACCESS`; `InvalidArgument` for a bad URL;
-    /// `NetworkDenied` when the PID's rule excludes the host or port; `Socket` for transport
+    /// `NetworkDenied` when the capability's rule or the PID's socket rule excludes the host
+    /// or port; `Socket` for transport
     /// errors and timeouts.
     pub async fn network_request(
         &self,
@@ -71,7 +72,11 @@ impl Kernel {
         }
         let host = parsed.host_str().unwrap_or_default().to_owned();
         let port = parsed.port_or_known_default().unwrap_or(80);
-        if !self.runtime().sockets.rule(caller).allows_host(&host, port) {
+        // Both the capability's own rule and the PID's socket rule must admit the host, as
+        // they must for `connect`.
+        if !(caps.allows_connect(&host, port)
+            && self.runtime().sockets.rule(caller).allows_host(&host, port))
+        {
             return Err(Error::NetworkDenied {
                 pid: caller,
                 address: format!("{host}:{port}"),

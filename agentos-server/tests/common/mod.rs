@@ -1,6 +1,9 @@
-//! Shared helpers for the server's integration tests: a real server on 127.0.0.1:0.
+//! Shared helpers for the server's integration tests: a real server on 127.0.0.1:0, and
+//! (in `apps`) the prebuilt apps under `apps/`.
 
 #![allow(dead_code, unreachable_pub)]
+
+pub mod apps;
 
 use std::net::SocketAddr;
 

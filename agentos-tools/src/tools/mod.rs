@@ -4,9 +4,11 @@ mod app;
 mod auth;
 mod browser;
 mod filesystem;
+#[cfg(feature = "http")]
 mod http;
 mod math;
 mod notes;
+mod random;
 mod storage;
 mod system;
 mod timer;
@@ -32,6 +34,8 @@ pub(crate) fn register_all(registry: &mut Registry) {
     app::register(registry);
     notes::register(registry);
     browser::register(registry);
+    random::register(registry);
+    #[cfg(feature = "http")]
     http::register(registry);
 }
 

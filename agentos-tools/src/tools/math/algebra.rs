@@ -4,19 +4,24 @@
 
 use nalgebra::DMatrix;
 
-use super::expr::{Expr, eval_at, poly_to_string, sub, to_poly};
+use super::{
+    budget::{Budget, Exceeded, Fail},
+    expr::{Expr, eval_at, poly_or_none, poly_to_string, sub, to_poly},
+};
+
+/// Real roots and complex pairs `[re, im]`.
+type Roots = (Vec<f64>, Vec<[f64; 2]>);
 
 /// Roots of `lhs = rhs` in `var`: real roots and, for polynomials, complex pairs `[re, im]`.
-pub(crate) fn solve(
-    lhs: &Expr,
-    rhs: &Expr,
-    var: &str,
-) -> Result<(Vec<f64>, Vec<[f64; 2]>), String> {
+pub(crate) fn solve(lhs: &Expr, rhs: &Expr, var: &str, budget: &Budget) -> Result<Roots, Fail> {
     let expr = sub(lhs.clone(), rhs.clone());
-    if let Some(p) = to_poly(&expr, var) {
-        return poly_roots(&p);
+    budget.shape(&expr)?;
+    if let Some(p) = poly_or_none(&expr, var, budget)? {
+        // The companion matrix's eigenvalues take on the order of degree³ steps.
+        budget.step((p.len() as u64).pow(3))?;
+        return Ok(poly_roots(&p)?);
     }
-    numeric_roots(&expr, var)
+    numeric_roots(&expr, var, budget)
 }
 
 fn clean(x: f64) -> f64 {
@@ -24,7 +29,7 @@ fn clean(x: f64) -> f64 {
     if (x - r).abs() < 1e-9 { r + 0.0 } else { x }
 }
 
-pub(crate) fn poly_roots(p: &[f64]) -> Result<(Vec<f64>, Vec<[f64; 2]>), String> {
+pub(crate) fn poly_roots(p: &[f64]) -> Result<Roots, String> {
     match p.len() {
         0 | 1 => {
             if p.first().is_none_or(|c| *c == 0.0) {
@@ -96,8 +101,8 @@ fn polish(p: &[f64], mut x: f64) -> f64 {
     x
 }
 
-fn numeric_roots(expr: &Expr, var: &str) -> Result<(Vec<f64>, Vec<[f64; 2]>), String> {
-    let f = |x: f64| eval_at(expr, var, x);
+fn numeric_roots(expr: &Expr, var: &str, budget: &Budget) -> Result<Roots, Fail> {
+    let f = |x: f64| eval_at(expr, var, x, budget);
     let mut roots: Vec<f64> = Vec::new();
     let (lo, hi, steps) = (-100.0, 100.0, 4000);
     let width = (hi - lo) / steps as f64;
@@ -133,29 +138,59 @@ fn numeric_roots(expr: &Expr, var: &str) -> Result<(Vec<f64>, Vec<[f64; 2]>), St
     Ok((roots, Vec::new()))
 }
 
-/// The expanded polynomial in `var`, printed.
-pub(crate) fn expand(expr: &Expr, var: &str) -> Option<String> {
-    to_poly(expr, var).map(|p| poly_to_string(&p, var))
+/// The expanded polynomial in `var`, printed; `None` when `expr` is not a polynomial in it.
+/// A degree past the limit is the budget's error, not `None`.
+pub(crate) fn expand(expr: &Expr, var: &str, budget: &Budget) -> Result<Option<String>, Exceeded> {
+    Ok(to_poly(expr, var, budget)?.map(|p| poly_to_string(&p, var)))
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 { a.abs() } else { gcd(b, a % b) }
 }
 
-fn divisors(n: i64) -> Vec<i64> {
-    let n = n.abs();
-    (1..=n.min(1_000_000)).filter(|d| n % d == 0).collect()
+/// The positive divisors of `n`, ascending, by trial division up to √|n| (one budget step
+/// per trial).
+fn divisors(n: i64, budget: &Budget) -> Result<Vec<i64>, Exceeded> {
+    let n = n.unsigned_abs();
+    let root = n.isqrt();
+    budget.step(root)?;
+    let mut out = Vec::new();
+    for d in 1..=root {
+        if n.is_multiple_of(d) {
+            out.push(d);
+            out.push(n / d);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out
+        .into_iter()
+        .filter_map(|d| i64::try_from(d).ok())
+        .collect())
+}
+
+/// `q^n p(r/q)` on integers, or `None` when it does not fit in 128 bits.
+fn scaled_value(p: &[i64], r: i64, q: i64) -> Option<i128> {
+    let n = p.len() - 1;
+    let mut acc: i128 = 0;
+    for (k, c) in p.iter().enumerate() {
+        let term = i128::from(*c)
+            .checked_mul(i128::from(r).checked_pow(k as u32)?)?
+            .checked_mul(i128::from(q).checked_pow((n - k) as u32)?)?;
+        acc = acc.checked_add(term)?;
+    }
+    Some(acc)
 }
 
 /// Factors a polynomial with integer coefficients over the rationals as far as its rational
 /// roots allow: `content * (q x - p)… * rest`.
-pub(crate) fn factor(expr: &Expr, var: &str) -> Result<String, String> {
-    let p = to_poly(expr, var).ok_or("factor needs a polynomial in one variable")?;
+pub(crate) fn factor(expr: &Expr, var: &str, budget: &Budget) -> Result<String, Fail> {
+    let p = to_poly(expr, var, budget)?.ok_or("factor needs a polynomial in one variable")?;
     if p.iter().any(|c| c.fract() != 0.0 || c.abs() > 1e6) {
-        return Err("factor needs integer coefficients of at most 1000000 in size".to_owned());
+        return Err("factor needs integer coefficients of at most 1000000 in size".into());
     }
     if p.len() > 17 {
-        return Err("factor handles degrees up to 16".to_owned());
+        return Err("factor handles degrees up to 16".into());
     }
     let mut p: Vec<i64> = p.iter().map(|c| *c as i64).collect();
     if p.len() <= 1 {
@@ -179,27 +214,19 @@ pub(crate) fn factor(expr: &Expr, var: &str) -> Result<String, String> {
     }
     'search: while p.len() > 2 {
         let (a0, an) = (p[0], p[p.len() - 1]);
-        for q in divisors(an) {
-            for num in divisors(a0) {
+        let numerators = divisors(a0, budget)?;
+        for q in divisors(an, budget)? {
+            for &num in &numerators {
                 for sign in [1, -1] {
                     let r = sign * num;
-                    // Is r/q a root? Evaluate q^n p(r/q) with integers.
-                    let n = p.len() - 1;
-                    let mut acc: i128 = 0;
-                    for (k, c) in p.iter().enumerate() {
-                        acc += i128::from(*c)
-                            * i128::from(r).pow(k as u32)
-                            * i128::from(q).pow((n - k) as u32);
-                    }
+                    // Is r/q a root? Evaluate q^n p(r/q) with integers; a value too large
+                    // for 128 bits is not zero.
+                    budget.step(p.len() as u64)?;
+                    let acc = scaled_value(&p, r, q).unwrap_or(1);
                     if acc == 0 && gcd(r, q) == 1 {
-                        // Divide by (q x - r): synthetic division on integers.
-                        let mut quotient = vec![0i64; n];
-                        let mut carry = 0i64;
-                        for k in (1..=n).rev() {
-                            let coefficient = p[k] + carry;
-                            quotient[k - 1] = coefficient / q;
-                            carry = quotient[k - 1] * r;
-                        }
+                        let Some(quotient) = divide(&p, q, r) else {
+                            break 'search;
+                        };
                         factors.push(linear(q, r, var));
                         p = quotient;
                         continue 'search;
@@ -233,6 +260,20 @@ pub(crate) fn factor(expr: &Expr, var: &str) -> Result<String, String> {
     } else {
         parts.join("*")
     })
+}
+
+/// `p / (q x - r)` by synthetic division on integers, for an exact root `r/q`; `None` on
+/// overflow.
+fn divide(p: &[i64], q: i64, r: i64) -> Option<Vec<i64>> {
+    let n = p.len() - 1;
+    let mut quotient = vec![0i64; n];
+    let mut carry = 0i64;
+    for k in (1..=n).rev() {
+        let coefficient = p[k].checked_add(carry)?;
+        quotient[k - 1] = coefficient / q;
+        carry = quotient[k - 1].checked_mul(r)?;
+    }
+    Some(quotient)
 }
 
 /// `q*var - r` printed.

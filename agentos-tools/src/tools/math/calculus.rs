@@ -2,10 +2,13 @@
 //! elementary functions of a linear argument, numeric adaptive Simpson otherwise), limits
 //! (numeric, from both sides) and Taylor series (from symbolic derivatives).
 
-use super::expr::{Expr, Func, add, div, eval_at, func, mul, num, pow, simplify, sub, to_poly};
+use super::{
+    budget::{Budget, Exceeded, Fail},
+    expr::{Expr, Func, add, div, eval_at, func, mul, num, poly_or_none, pow, simplify, sub},
+};
 
-/// Number of nodes in `expr`.
-pub(crate) fn size(expr: &Expr) -> usize {
+/// Number of nodes in `expr` (recursive: only for expressions within the depth limit).
+pub(crate) fn size(expr: &Expr) -> u64 {
     match expr {
         Expr::Num(_) | Expr::Var(_) => 1,
         Expr::Neg(a) | Expr::Func(_, a) => 1 + size(a),
@@ -15,56 +18,51 @@ pub(crate) fn size(expr: &Expr) -> usize {
     }
 }
 
-/// Largest expression the repeated-derivative tools build.
-pub(crate) const MAX_NODES: usize = 200_000;
-
-/// d expr / d var, simplified.
-pub(crate) fn derivative(expr: &Expr, var: &str) -> Expr {
-    simplify(&diff(expr, var))
+/// d expr / d var, simplified. The raw derivative's shape is checked before it is simplified.
+pub(crate) fn derivative(expr: &Expr, var: &str, budget: &Budget) -> Result<Expr, Exceeded> {
+    let raw = diff(expr, var, budget)?;
+    budget.shape(&raw)?;
+    simplify(&raw, budget)
 }
 
-fn diff(expr: &Expr, var: &str) -> Expr {
-    match expr {
+/// A copy of `expr`, one budget step per node copied.
+fn copy(expr: &Expr, budget: &Budget) -> Result<Expr, Exceeded> {
+    budget.step(size(expr))?;
+    Ok(expr.clone())
+}
+
+fn diff(expr: &Expr, var: &str, budget: &Budget) -> Result<Expr, Exceeded> {
+    budget.step(1)?;
+    let d = |e: &Expr| diff(e, var, budget);
+    let c = |e: &Expr| copy(e, budget);
+    Ok(match expr {
         Expr::Num(_) => num(0.0),
         Expr::Var(name) => num(if name == var { 1.0 } else { 0.0 }),
-        Expr::Neg(a) => Expr::Neg(Box::new(diff(a, var))),
-        Expr::Add(a, b) => add(diff(a, var), diff(b, var)),
-        Expr::Sub(a, b) => sub(diff(a, var), diff(b, var)),
-        Expr::Mul(a, b) => add(
-            mul(diff(a, var), (**b).clone()),
-            mul((**a).clone(), diff(b, var)),
-        ),
+        Expr::Neg(a) => Expr::Neg(Box::new(d(a)?)),
+        Expr::Add(a, b) => add(d(a)?, d(b)?),
+        Expr::Sub(a, b) => sub(d(a)?, d(b)?),
+        Expr::Mul(a, b) => add(mul(d(a)?, c(b)?), mul(c(a)?, d(b)?)),
         Expr::Div(a, b) => div(
-            sub(
-                mul(diff(a, var), (**b).clone()),
-                mul((**a).clone(), diff(b, var)),
-            ),
-            pow((**b).clone(), num(2.0)),
+            sub(mul(d(a)?, c(b)?), mul(c(a)?, d(b)?)),
+            pow(c(b)?, num(2.0)),
         ),
         Expr::Pow(a, b) => {
-            let exponent_free = !mentions(b, var);
-            if exponent_free {
+            if !mentions(b, var) {
                 // d(a^n) = n a^(n-1) a'
-                mul(
-                    mul(
-                        (**b).clone(),
-                        pow((**a).clone(), sub((**b).clone(), num(1.0))),
-                    ),
-                    diff(a, var),
-                )
+                mul(mul(c(b)?, pow(c(a)?, sub(c(b)?, num(1.0)))), d(a)?)
             } else {
                 // d(a^b) = a^b (b' ln a + b a'/a)
                 mul(
-                    expr.clone(),
+                    c(expr)?,
                     add(
-                        mul(diff(b, var), func(Func::Ln, (**a).clone())),
-                        div(mul((**b).clone(), diff(a, var)), (**a).clone()),
+                        mul(d(b)?, func(Func::Ln, c(a)?)),
+                        div(mul(c(b)?, d(a)?), c(a)?),
                     ),
                 )
             }
         }
         Expr::Func(f, a) => {
-            let inner = (**a).clone();
+            let inner = c(a)?;
             let outer = match f {
                 Func::Sin => func(Func::Cos, inner),
                 Func::Cos => Expr::Neg(Box::new(func(Func::Sin, inner))),
@@ -84,11 +82,11 @@ fn diff(expr: &Expr, var: &str) -> Expr {
                 Func::Exp => func(Func::Exp, inner),
                 Func::Ln => div(num(1.0), inner),
                 Func::Sqrt => div(num(1.0), mul(num(2.0), func(Func::Sqrt, inner))),
-                Func::Abs => div(inner.clone(), func(Func::Abs, inner)),
+                Func::Abs => div(c(a)?, func(Func::Abs, inner)),
             };
-            mul(outer, diff(a, var))
+            mul(outer, d(a)?)
         }
-    }
+    })
 }
 
 pub(crate) fn mentions(expr: &Expr, var: &str) -> bool {
@@ -98,8 +96,22 @@ pub(crate) fn mentions(expr: &Expr, var: &str) -> bool {
 }
 
 /// A symbolic antiderivative, when the rules cover `expr`.
-pub(crate) fn antiderivative(expr: &Expr, var: &str) -> Option<Expr> {
-    if let Some(coefficients) = to_poly(expr, var) {
+pub(crate) fn antiderivative(
+    expr: &Expr,
+    var: &str,
+    budget: &Budget,
+) -> Result<Option<Expr>, Exceeded> {
+    budget.step(1)?;
+    macro_rules! some {
+        ($e:expr) => {
+            match $e {
+                Some(value) => value,
+                None => return Ok(None),
+            }
+        };
+    }
+    let anti = |e: &Expr| antiderivative(e, var, budget);
+    if let Some(coefficients) = poly_or_none(expr, var, budget)? {
         let mut out = num(0.0);
         for (degree, c) in coefficients.iter().enumerate() {
             if *c != 0.0 {
@@ -107,43 +119,41 @@ pub(crate) fn antiderivative(expr: &Expr, var: &str) -> Option<Expr> {
                 out = add(out, mul(num(c / n), pow(Expr::Var(var.to_owned()), num(n))));
             }
         }
-        return Some(simplify(&out));
+        return simplify(&out, budget).map(Some);
     }
     let result = match expr {
-        Expr::Add(a, b) => add(antiderivative(a, var)?, antiderivative(b, var)?),
-        Expr::Sub(a, b) => sub(antiderivative(a, var)?, antiderivative(b, var)?),
-        Expr::Neg(a) => Expr::Neg(Box::new(antiderivative(a, var)?)),
-        Expr::Mul(a, b) if !mentions(a, var) => mul((**a).clone(), antiderivative(b, var)?),
-        Expr::Mul(a, b) if !mentions(b, var) => mul((**b).clone(), antiderivative(a, var)?),
-        Expr::Div(a, b) if !mentions(b, var) => div(antiderivative(a, var)?, (**b).clone()),
-        Expr::Div(a, b) if !mentions(a, var) && to_poly(b, var).is_some_and(|p| p.len() == 2) => {
+        Expr::Add(a, b) => add(some!(anti(a)?), some!(anti(b)?)),
+        Expr::Sub(a, b) => sub(some!(anti(a)?), some!(anti(b)?)),
+        Expr::Neg(a) => Expr::Neg(Box::new(some!(anti(a)?))),
+        Expr::Mul(a, b) if !mentions(a, var) => mul(copy(a, budget)?, some!(anti(b)?)),
+        Expr::Mul(a, b) if !mentions(b, var) => mul(copy(b, budget)?, some!(anti(a)?)),
+        Expr::Div(a, b) if !mentions(b, var) => div(some!(anti(a)?), copy(b, budget)?),
+        Expr::Div(a, b) if !mentions(a, var) => {
             // c / (k x + m) = (c/k) ln|k x + m|
-            let k = to_poly(b, var)?[1];
+            let k = some!(linear_slope(b, var, budget)?);
             mul(
-                div((**a).clone(), num(k)),
-                func(Func::Ln, func(Func::Abs, (**b).clone())),
+                div(copy(a, budget)?, num(k)),
+                func(Func::Ln, func(Func::Abs, copy(b, budget)?)),
             )
         }
         Expr::Pow(a, b) if !mentions(b, var) => {
-            let slope = linear_slope(a, var)?;
-            let n = simplify(b);
-            if let Expr::Num(n) = n {
-                if n == -1.0 {
-                    return Some(simplify(&div(
-                        func(Func::Ln, func(Func::Abs, (**a).clone())),
-                        num(slope),
-                    )));
-                }
-                return Some(simplify(&div(
-                    pow((**a).clone(), num(n + 1.0)),
-                    num(slope * (n + 1.0)),
-                )));
-            }
-            return None;
+            let slope = some!(linear_slope(a, var, budget)?);
+            let Expr::Num(n) = simplify(b, budget)? else {
+                return Ok(None);
+            };
+            let result = if n == -1.0 {
+                div(
+                    func(Func::Ln, func(Func::Abs, copy(a, budget)?)),
+                    num(slope),
+                )
+            } else {
+                div(pow(copy(a, budget)?, num(n + 1.0)), num(slope * (n + 1.0)))
+            };
+            return simplify(&result, budget).map(Some);
         }
         Expr::Func(f, a) => {
-            let slope = linear_slope(a, var)?;
-            let inner = (**a).clone();
+            let slope = some!(linear_slope(a, var, budget)?);
+            let inner = copy(a, budget)?;
             let base = match f {
                 Func::Sin => Expr::Neg(Box::new(func(Func::Cos, inner))),
                 Func::Cos => func(Func::Sin, inner),
@@ -155,19 +165,19 @@ pub(crate) fn antiderivative(expr: &Expr, var: &str) -> Option<Expr> {
                     func(Func::Abs, func(Func::Cos, inner)),
                 ))),
                 Func::Ln => sub(mul(inner.clone(), func(Func::Ln, inner.clone())), inner),
-                _ => return None,
+                _ => return Ok(None),
             };
             div(base, num(slope))
         }
-        _ => return None,
+        _ => return Ok(None),
     };
-    Some(simplify(&result))
+    budget.shape(&result)?;
+    simplify(&result, budget).map(Some)
 }
 
 /// `k` when `expr` is `k*var + m` with `k != 0`.
-fn linear_slope(expr: &Expr, var: &str) -> Option<f64> {
-    let p = to_poly(expr, var)?;
-    (p.len() == 2 && p[1] != 0.0).then(|| p[1])
+fn linear_slope(expr: &Expr, var: &str, budget: &Budget) -> Result<Option<f64>, Exceeded> {
+    Ok(poly_or_none(expr, var, budget)?.and_then(|p| (p.len() == 2 && p[1] != 0.0).then(|| p[1])))
 }
 
 /// One interval of adaptive Simpson: its ends, the samples at the ends and the middle, and
@@ -182,9 +192,9 @@ struct Segment {
     whole: f64,
 }
 
-type Sample<'a> = &'a dyn Fn(f64) -> Result<f64, String>;
+type Sample<'a> = &'a dyn Fn(f64) -> Result<f64, Fail>;
 
-fn segment(f: Sample<'_>, a: f64, b: f64, fa: f64, fb: f64) -> Result<Segment, String> {
+fn segment(f: Sample<'_>, a: f64, b: f64, fa: f64, fb: f64) -> Result<Segment, Fail> {
     let fm = f((a + b) / 2.0)?;
     Ok(Segment {
         a,
@@ -196,7 +206,7 @@ fn segment(f: Sample<'_>, a: f64, b: f64, fa: f64, fb: f64) -> Result<Segment, S
     })
 }
 
-fn refine(f: Sample<'_>, s: Segment, eps: f64, depth: u32) -> Result<f64, String> {
+fn refine(f: Sample<'_>, s: Segment, eps: f64, depth: u32) -> Result<f64, Fail> {
     let m = (s.a + s.b) / 2.0;
     let left = segment(f, s.a, m, s.fa, s.fm)?;
     let right = segment(f, m, s.b, s.fm, s.fb)?;
@@ -208,13 +218,15 @@ fn refine(f: Sample<'_>, s: Segment, eps: f64, depth: u32) -> Result<f64, String
 }
 
 /// ∫ f from a to b by adaptive Simpson's rule.
-pub(crate) fn simpson(f: Sample<'_>, a: f64, b: f64) -> Result<f64, String> {
+pub(crate) fn simpson(f: Sample<'_>, a: f64, b: f64) -> Result<f64, Fail> {
     // At most this many samples, so a nowhere-converging integrand cannot run for ever.
     let budget = std::cell::Cell::new(200_000u32);
     let counted = |x: f64| {
         let left = budget.get();
         if left == 0 {
-            return Err("the integral did not converge within 200000 samples".to_owned());
+            return Err(Fail::Reason(
+                "the integral did not converge within 200000 samples".to_owned(),
+            ));
         }
         budget.set(left - 1);
         f(x)
@@ -225,14 +237,14 @@ pub(crate) fn simpson(f: Sample<'_>, a: f64, b: f64) -> Result<f64, String> {
     if value.is_finite() {
         Ok(value)
     } else {
-        Err("the integral does not converge".to_owned())
+        Err(Fail::Reason("the integral does not converge".to_owned()))
     }
 }
 
 /// The limit of `expr` as `var` → `at` (±infinity allowed), estimated from both sides.
-pub(crate) fn limit(expr: &Expr, var: &str, at: f64) -> Result<(f64, f64), String> {
-    let sample = |x: f64| eval_at(expr, var, x);
-    let estimate = |side: f64| -> Result<f64, String> {
+pub(crate) fn limit(expr: &Expr, var: &str, at: f64, budget: &Budget) -> Result<(f64, f64), Fail> {
+    let sample = |x: f64| eval_at(expr, var, x, budget);
+    let estimate = |side: f64| -> Result<f64, Fail> {
         let mut last = f64::NAN;
         let mut previous = f64::NAN;
         for k in 1..=8 {
@@ -268,23 +280,80 @@ pub(crate) fn limit(expr: &Expr, var: &str, at: f64) -> Result<(f64, f64), Strin
 }
 
 /// Taylor coefficients c_0..=c_order of `expr` around `at`.
-pub(crate) fn taylor(expr: &Expr, var: &str, at: f64, order: usize) -> Result<Vec<f64>, String> {
+pub(crate) fn taylor(
+    expr: &Expr,
+    var: &str,
+    at: f64,
+    order: usize,
+    budget: &Budget,
+) -> Result<Vec<f64>, Fail> {
     let mut current = expr.clone();
     let mut factorial = 1.0;
-    let mut out = Vec::with_capacity(order + 1);
+    let mut out = Vec::with_capacity(order.min(64) + 1);
     for k in 0..=order {
         if k > 0 {
             factorial *= k as f64;
-            current = derivative(&current, var);
-            if size(&current) > MAX_NODES {
-                return Err(format!("derivative {k} grows past {MAX_NODES} terms"));
-            }
+            current = derivative(&current, var, budget)?;
+            budget.shape(&current)?;
         }
-        let value = eval_at(&current, var, at)?;
+        let value = eval_at(&current, var, at, budget)?;
         if !value.is_finite() {
-            return Err(format!("derivative {k} is not finite at {at}"));
+            return Err(Fail::Reason(format!(
+                "derivative {k} is not finite at {at}"
+            )));
         }
         out.push(value / factorial);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{error::BudgetLimit, tools::math::expr::parse};
+
+    #[test]
+    fn a_series_of_order_a_million_stops_on_steps() {
+        let budget = Budget::new("series");
+        let e = parse("sin(x)*exp(x)").unwrap();
+        match taylor(&e, "x", 0.0, 1_000_000, &budget) {
+            Err(Fail::Budget(exceeded)) => {
+                assert_eq!(exceeded.operation, "series");
+                assert!(
+                    matches!(
+                        exceeded.limit,
+                        BudgetLimit::Steps | BudgetLimit::Nodes | BudgetLimit::Depth
+                    ),
+                    "{exceeded:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // A polynomial's derivatives reach zero, and the steps still run out long before a
+        // million terms.
+        let budget = Budget::new("series");
+        let polynomial = parse("x^3 + 1").unwrap();
+        assert!(matches!(
+            taylor(&polynomial, "x", 0.0, 1_000_000, &budget),
+            Err(Fail::Budget(_))
+        ));
+    }
+
+    #[test]
+    fn copies_and_derivatives_draw_on_the_budget() {
+        let e = parse("x^x^x^x^x").unwrap();
+        let budget = Budget::new("derivative");
+        let mut d = e;
+        let mut outcome = Ok(());
+        for _ in 0..12 {
+            match derivative(&d, "x", &budget) {
+                Ok(next) => d = next,
+                Err(exceeded) => {
+                    outcome = Err(exceeded);
+                    break;
+                }
+            }
+        }
+        assert_eq!(outcome.map_err(|e| e.operation), Err("derivative"));
+    }
 }

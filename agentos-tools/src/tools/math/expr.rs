@@ -3,6 +3,9 @@
 
 use std::{collections::BTreeMap, fmt};
 
+use super::budget::{Budget, Exceeded, Fail};
+use crate::error::BudgetLimit;
+
 /// An expression.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
@@ -264,26 +267,31 @@ impl Parser {
     }
 }
 
-/// Evaluates with `vars`; unknown variables are an error.
-pub(crate) fn eval(expr: &Expr, vars: &BTreeMap<String, f64>) -> Result<f64, String> {
+/// Evaluates with `vars`, one budget step per node; unknown variables are an error.
+pub(crate) fn eval(
+    expr: &Expr,
+    vars: &BTreeMap<String, f64>,
+    budget: &Budget,
+) -> Result<f64, Fail> {
+    budget.step(1)?;
     Ok(match expr {
         Num(x) => *x,
         Var(name) => *vars
             .get(name)
             .ok_or_else(|| format!("no value for variable `{name}`"))?,
-        Neg(a) => -eval(a, vars)?,
-        Add(a, b) => eval(a, vars)? + eval(b, vars)?,
-        Sub(a, b) => eval(a, vars)? - eval(b, vars)?,
-        Mul(a, b) => eval(a, vars)? * eval(b, vars)?,
-        Div(a, b) => eval(a, vars)? / eval(b, vars)?,
-        Pow(a, b) => eval(a, vars)?.powf(eval(b, vars)?),
-        Expr::Func(f, a) => f.apply(eval(a, vars)?),
+        Neg(a) => -eval(a, vars, budget)?,
+        Add(a, b) => eval(a, vars, budget)? + eval(b, vars, budget)?,
+        Sub(a, b) => eval(a, vars, budget)? - eval(b, vars, budget)?,
+        Mul(a, b) => eval(a, vars, budget)? * eval(b, vars, budget)?,
+        Div(a, b) => eval(a, vars, budget)? / eval(b, vars, budget)?,
+        Pow(a, b) => eval(a, vars, budget)?.powf(eval(b, vars, budget)?),
+        Expr::Func(f, a) => f.apply(eval(a, vars, budget)?),
     })
 }
 
 /// Evaluates a one-variable expression at `x`.
-pub(crate) fn eval_at(expr: &Expr, var: &str, x: f64) -> Result<f64, String> {
-    eval(expr, &BTreeMap::from([(var.to_owned(), x)]))
+pub(crate) fn eval_at(expr: &Expr, var: &str, x: f64, budget: &Budget) -> Result<f64, Fail> {
+    eval(expr, &BTreeMap::from([(var.to_owned(), x)]), budget)
 }
 
 /// The variables `expr` mentions, sorted.
@@ -308,56 +316,58 @@ fn is(expr: &Expr, value: f64) -> bool {
     matches!(expr, Num(x) if *x == value)
 }
 
-/// Folds constants and removes identities (`x+0`, `1*x`, `x^1`, …) bottom-up.
-pub(crate) fn simplify(expr: &Expr) -> Expr {
-    match expr {
+/// Folds constants and removes identities (`x+0`, `1*x`, `x^1`, …) bottom-up, one budget step
+/// per node visited (rewrites visit again).
+pub(crate) fn simplify(expr: &Expr, budget: &Budget) -> Result<Expr, Exceeded> {
+    budget.step(1)?;
+    Ok(match expr {
         Num(_) | Var(_) => expr.clone(),
-        Neg(a) => match simplify(a) {
+        Neg(a) => match simplify(a, budget)? {
             Num(x) => Num(-x),
             Neg(inner) => *inner,
             other => Neg(Box::new(other)),
         },
-        Add(a, b) => match (simplify(a), simplify(b)) {
+        Add(a, b) => match (simplify(a, budget)?, simplify(b, budget)?) {
             (Num(x), Num(y)) => Num(x + y),
             (x, y) if is(&x, 0.0) => y,
             (x, y) if is(&y, 0.0) => x,
-            (x, Neg(y)) => simplify(&sub(x, *y)),
+            (x, Neg(y)) => simplify(&sub(x, *y), budget)?,
             (x, Num(y)) if y < 0.0 => sub(x, Num(-y)),
-            (x, y) if x == y => simplify(&mul(Num(2.0), x)),
+            (x, y) if x == y => simplify(&mul(Num(2.0), x), budget)?,
             (x, y) => add(x, y),
         },
-        Sub(a, b) => match (simplify(a), simplify(b)) {
+        Sub(a, b) => match (simplify(a, budget)?, simplify(b, budget)?) {
             (Num(x), Num(y)) => Num(x - y),
             (x, y) if is(&y, 0.0) => x,
-            (x, y) if is(&x, 0.0) => simplify(&Neg(Box::new(y))),
+            (x, y) if is(&x, 0.0) => simplify(&Neg(Box::new(y)), budget)?,
             (x, y) if x == y => Num(0.0),
             (x, Neg(y)) => add(x, *y),
             (x, Num(y)) if y < 0.0 => add(x, Num(-y)),
             (x, y) => sub(x, y),
         },
-        Mul(a, b) => match (simplify(a), simplify(b)) {
+        Mul(a, b) => match (simplify(a, budget)?, simplify(b, budget)?) {
             (Num(x), Num(y)) => Num(x * y),
             (x, y) if is(&x, 0.0) || is(&y, 0.0) => Num(0.0),
             (x, y) if is(&x, 1.0) => y,
             (x, y) if is(&y, 1.0) => x,
-            (x, y) if is(&x, -1.0) => simplify(&Neg(Box::new(y))),
-            (x, Num(y)) => simplify(&mul(Num(y), x)),
+            (x, y) if is(&x, -1.0) => simplify(&Neg(Box::new(y)), budget)?,
+            (x, Num(y)) => simplify(&mul(Num(y), x), budget)?,
             (Num(x), Mul(inner_a, inner_b)) => match *inner_a {
                 Num(y) => mul(Num(x * y), *inner_b),
                 other => mul(Num(x), mul(other, *inner_b)),
             },
-            (Neg(x), y) => simplify(&Neg(Box::new(mul(*x, y)))),
+            (Neg(x), y) => simplify(&Neg(Box::new(mul(*x, y))), budget)?,
             (x, y) if x == y => pow(x, Num(2.0)),
             (x, y) => mul(x, y),
         },
-        Div(a, b) => match (simplify(a), simplify(b)) {
+        Div(a, b) => match (simplify(a, budget)?, simplify(b, budget)?) {
             (Num(x), Num(y)) if y != 0.0 => Num(x / y),
             (x, _) if is(&x, 0.0) => Num(0.0),
             (x, y) if is(&y, 1.0) => x,
             (x, y) if x == y && !is(&y, 0.0) => Num(1.0),
             (x, y) => div(x, y),
         },
-        Pow(a, b) => match (simplify(a), simplify(b)) {
+        Pow(a, b) => match (simplify(a, budget)?, simplify(b, budget)?) {
             (Num(x), Num(y)) => Num(x.powf(y)),
             (_, y) if is(&y, 0.0) => Num(1.0),
             (x, y) if is(&y, 1.0) => x,
@@ -367,59 +377,96 @@ pub(crate) fn simplify(expr: &Expr) -> Expr {
             },
             (x, y) => pow(x, y),
         },
-        Expr::Func(f, a) => match simplify(a) {
+        Expr::Func(f, a) => match simplify(a, budget)? {
             Num(x) if matches!(f, Func::Exp | Func::Sin | Func::Cos) && x == 0.0 => {
                 Num(f.apply(0.0))
             }
             Num(x) if *f == Func::Ln && x == 1.0 => Num(0.0),
             inner => func(*f, inner),
         },
-    }
+    })
 }
 
 /// The coefficients (lowest degree first) when `expr` is a polynomial in `var` with numeric
-/// coefficients; `None` otherwise (or past degree 64).
-pub(crate) fn to_poly(expr: &Expr, var: &str) -> Option<Vec<f64>> {
+/// coefficients; `Ok(None)` when it is not one. A polynomial of degree past
+/// [`super::budget::MAX_DEGREE`] is the budget's `Degree` error (see [`poly_or_none`] for
+/// callers to whom that just means "not a polynomial"); a constant power such as `2^1000`
+/// is folded, not multiplied out.
+pub(crate) fn to_poly(
+    expr: &Expr,
+    var: &str,
+    budget: &Budget,
+) -> Result<Option<Vec<f64>>, Exceeded> {
+    budget.step(1)?;
+    macro_rules! poly {
+        ($e:expr) => {
+            match to_poly($e, var, budget)? {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        };
+    }
     let out = match expr {
         Num(x) => vec![*x],
         Var(name) if name == var => vec![0.0, 1.0],
-        Var(_) => return None,
-        Neg(a) => to_poly(a, var)?.into_iter().map(|c| -c).collect(),
-        Add(a, b) => poly_add(&to_poly(a, var)?, &to_poly(b, var)?, 1.0),
-        Sub(a, b) => poly_add(&to_poly(a, var)?, &to_poly(b, var)?, -1.0),
-        Mul(a, b) => poly_mul(&to_poly(a, var)?, &to_poly(b, var)?),
+        Var(_) => return Ok(None),
+        Neg(a) => poly!(a).into_iter().map(|c| -c).collect(),
+        Add(a, b) => poly_add(&poly!(a), &poly!(b), 1.0),
+        Sub(a, b) => poly_add(&poly!(a), &poly!(b), -1.0),
+        Mul(a, b) => poly_mul(&poly!(a), &poly!(b), budget)?,
         Div(a, b) => {
-            let d = to_poly(b, var)?;
+            let d = poly!(b);
             if d.len() != 1 || d[0] == 0.0 {
-                return None;
+                return Ok(None);
             }
-            to_poly(a, var)?.into_iter().map(|c| c / d[0]).collect()
+            poly!(a).into_iter().map(|c| c / d[0]).collect()
         }
         Pow(a, b) => {
-            let Num(n) = simplify(b) else { return None };
-            if n < 0.0 || n.fract() != 0.0 || n > 64.0 {
-                return None;
+            let Num(n) = simplify(b, budget)? else {
+                return Ok(None);
+            };
+            if n < 0.0 || n.fract() != 0.0 || !n.is_finite() {
+                return Ok(None);
             }
-            let base = to_poly(a, var)?;
-            let mut acc = vec![1.0];
-            for _ in 0..n as usize {
-                acc = poly_mul(&acc, &base);
+            let base = poly!(a);
+            if base.len() == 1 {
+                vec![base[0].powf(n)]
+            } else {
+                budget.degree(((base.len() - 1) as f64 * n).min(u64::MAX as f64) as u64)?;
+                let mut acc = vec![1.0];
+                for _ in 0..n as usize {
+                    acc = poly_mul(&acc, &base, budget)?;
+                }
+                acc
             }
-            acc
         }
         Expr::Func(..) => {
             let mut vars = Vec::new();
             variables(expr, &mut vars);
             if vars.iter().any(|v| v == var) {
-                return None;
+                return Ok(None);
             }
-            vec![eval(expr, &BTreeMap::new()).ok()?]
+            match eval(expr, &BTreeMap::new(), budget) {
+                Ok(value) => vec![value],
+                Err(Fail::Budget(exceeded)) => return Err(exceeded),
+                Err(Fail::Reason(_)) => return Ok(None),
+            }
         }
     };
-    if out.len() > 65 {
-        return None;
+    Ok(Some(trim(out)))
+}
+
+/// [`to_poly`] for callers that only try the polynomial route: too high a degree is "not a
+/// polynomial" (`None`); running out of steps is still an error.
+pub(crate) fn poly_or_none(
+    expr: &Expr,
+    var: &str,
+    budget: &Budget,
+) -> Result<Option<Vec<f64>>, Exceeded> {
+    match to_poly(expr, var, budget) {
+        Err(exceeded) if exceeded.limit == BudgetLimit::Degree => Ok(None),
+        other => other,
     }
-    Some(trim(out))
 }
 
 fn trim(mut coefficients: Vec<f64>) -> Vec<f64> {
@@ -435,14 +482,18 @@ fn poly_add(a: &[f64], b: &[f64], sign: f64) -> Vec<f64> {
         .collect()
 }
 
-pub(crate) fn poly_mul(a: &[f64], b: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0; a.len() + b.len() - 1];
+/// The product of two polynomials; one budget step per coefficient product, and the
+/// product's degree is checked before it is built.
+pub(crate) fn poly_mul(a: &[f64], b: &[f64], budget: &Budget) -> Result<Vec<f64>, Exceeded> {
+    budget.degree((a.len() + b.len()).saturating_sub(2) as u64)?;
+    budget.step((a.len() * b.len()) as u64)?;
+    let mut out = vec![0.0; (a.len() + b.len()).saturating_sub(1)];
     for (i, x) in a.iter().enumerate() {
         for (j, y) in b.iter().enumerate() {
             out[i + j] += x * y;
         }
     }
-    out
+    Ok(out)
 }
 
 /// Prints a polynomial (lowest degree first) in `var`, highest degree first.

@@ -1,9 +1,12 @@
 //! `math.*`: the reference's numeric set (numeric.rs), matrices (matrix.rs) and the symbolic
 //! set the original only advertised — solve, solve_linear, quadratic, expand, factor,
 //! simplify, derivative, derivative_at, partial, integrate, integrate_definite, limit, series,
-//! taylor — on a small expression AST (expr.rs, calculus.rs, algebra.rs).
+//! taylor — on a small expression AST (expr.rs, calculus.rs, algebra.rs). Every symbolic
+//! operation runs on a deterministic work budget (budget.rs) and stops with
+//! [`Error::Budget`] naming the operation and the limit it reached.
 
 mod algebra;
+mod budget;
 mod calculus;
 mod expr;
 mod matrix;
@@ -13,7 +16,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use self::expr::Expr;
+use self::{
+    budget::{Budget, Exceeded, Fail},
+    expr::Expr,
+};
 use super::add;
 use crate::{
     error::{Error, Result},
@@ -200,8 +206,29 @@ fn var() -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": 32})
 }
 
-fn parse(tool: &str, args: &Map<String, Value>, name: &str) -> Result<Expr> {
-    expr::parse(req_str(tool, args, name)?).map_err(|reason| invalid(tool, name, reason))
+fn parse(tool: &str, args: &Map<String, Value>, name: &str, budget: &Budget) -> Result<Expr> {
+    let e =
+        expr::parse(req_str(tool, args, name)?).map_err(|reason| invalid(tool, name, reason))?;
+    budget.shape(&e).map_err(|exceeded| over(tool, exceeded))?;
+    Ok(e)
+}
+
+/// The [`Error::Budget`] of `tool`.
+fn over(tool: &str, exceeded: Exceeded) -> Error {
+    Error::Budget {
+        tool: tool.to_owned(),
+        operation: exceeded.operation,
+        limit: exceeded.limit,
+        max: exceeded.max,
+    }
+}
+
+/// A [`Fail`] as the crate's error: the budget's, or `reason` turned into one by `otherwise`.
+fn fail(tool: &str, failure: Fail, otherwise: impl FnOnce(String) -> Error) -> Error {
+    match failure {
+        Fail::Budget(exceeded) => over(tool, exceeded),
+        Fail::Reason(reason) => otherwise(reason),
+    }
 }
 
 /// The variable to work in: `variable`, else the expression's only variable, else `x`.
@@ -234,68 +261,79 @@ fn finite(tool: &str, x: f64) -> Result<Value> {
 }
 
 fn evaluate(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.evaluate", args, "expression")?;
+    const TOOL: &str = "math.evaluate";
+    let budget = Budget::new("evaluate");
+    let e = parse(TOOL, args, "expression", &budget)?;
     let mut vars = BTreeMap::new();
     if let Some(Value::Object(given)) = args.get("variables") {
         for (name, value) in given {
-            let v = value.as_f64().ok_or_else(|| {
-                invalid(
-                    "math.evaluate",
-                    &format!("variables.{name}"),
-                    "must be a number",
-                )
-            })?;
+            let v = value
+                .as_f64()
+                .ok_or_else(|| invalid(TOOL, &format!("variables.{name}"), "must be a number"))?;
             vars.insert(name.clone(), v);
         }
     }
-    let value =
-        expr::eval(&e, &vars).map_err(|reason| invalid("math.evaluate", "variables", reason))?;
-    finite("math.evaluate", value)
+    let value = expr::eval(&e, &vars, &budget)
+        .map_err(|f| fail(TOOL, f, |reason| invalid(TOOL, "variables", reason)))?;
+    finite(TOOL, value)
 }
 
 fn simplify(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.simplify", args, "expression")?;
+    const TOOL: &str = "math.simplify";
+    let budget = Budget::new("simplify");
+    let e = parse(TOOL, args, "expression", &budget)?;
     let mut vars = Vec::new();
     expr::variables(&e, &mut vars);
     // One variable and a polynomial: the canonical expanded form is the simplest.
     if vars.len() <= 1 {
         let v = vars.first().cloned().unwrap_or_else(|| "x".to_owned());
-        if let Some(p) = expr::to_poly(&e, &v) {
+        if let Some(p) = expr::poly_or_none(&e, &v, &budget).map_err(|x| over(TOOL, x))? {
             return Ok(json!({"result": expr::poly_to_string(&p, &v)}));
         }
     }
-    Ok(json!({"result": expr::simplify(&e).to_string()}))
+    let simplified = expr::simplify(&e, &budget).map_err(|x| over(TOOL, x))?;
+    Ok(json!({"result": simplified.to_string()}))
 }
 
 fn expand(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.expand", args, "expression")?;
-    let v = variable("math.expand", args, &e)?;
-    let result = algebra::expand(&e, &v)
-        .ok_or_else(|| failed("math.expand", format!("not a polynomial in {v}")))?;
+    const TOOL: &str = "math.expand";
+    let budget = Budget::new("expand");
+    let e = parse(TOOL, args, "expression", &budget)?;
+    let v = variable(TOOL, args, &e)?;
+    let result = algebra::expand(&e, &v, &budget)
+        .map_err(|x| over(TOOL, x))?
+        .ok_or_else(|| failed(TOOL, format!("not a polynomial in {v}")))?;
     Ok(json!({"result": result}))
 }
 
 fn factor(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.factor", args, "expression")?;
-    let v = variable("math.factor", args, &e)?;
-    Ok(json!({"result": algebra::factor(&e, &v).map_err(|r| failed("math.factor", r))?}))
+    const TOOL: &str = "math.factor";
+    let budget = Budget::new("factor");
+    let e = parse(TOOL, args, "expression", &budget)?;
+    let v = variable(TOOL, args, &e)?;
+    let result =
+        algebra::factor(&e, &v, &budget).map_err(|f| fail(TOOL, f, |r| failed(TOOL, r)))?;
+    Ok(json!({"result": result}))
 }
 
 fn solve(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
+    const TOOL: &str = "math.solve";
+    let budget = Budget::new("solve");
     let name = if args.contains_key("equation") {
         "equation"
     } else {
         "expression"
     };
-    let raw = req_str("math.solve", args, name)?;
+    let raw = req_str(TOOL, args, name)?;
     let (lhs, rhs) = match raw.split_once('=') {
         Some((l, r)) => (l, r),
         None => (raw, "0"),
     };
-    let lhs = expr::parse(lhs).map_err(|r| invalid("math.solve", name, r))?;
-    let rhs = expr::parse(rhs).map_err(|r| invalid("math.solve", name, r))?;
-    let v = variable("math.solve", args, &expr::sub(lhs.clone(), rhs.clone()))?;
-    let (real, complex) = algebra::solve(&lhs, &rhs, &v).map_err(|r| failed("math.solve", r))?;
+    let lhs = expr::parse(lhs).map_err(|r| invalid(TOOL, name, r))?;
+    let rhs = expr::parse(rhs).map_err(|r| invalid(TOOL, name, r))?;
+    let v = variable(TOOL, args, &expr::sub(lhs.clone(), rhs.clone()))?;
+    let (real, complex) =
+        algebra::solve(&lhs, &rhs, &v, &budget).map_err(|f| fail(TOOL, f, |r| failed(TOOL, r)))?;
     Ok(json!({"variable": v, "solutions": real, "complex": complex}))
 }
 
@@ -337,22 +375,24 @@ fn quadratic(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
 }
 
 fn derivative(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.derivative", args, "expression")?;
-    let v = variable("math.derivative", args, &e)?;
+    const TOOL: &str = "math.derivative";
+    let budget = Budget::new("derivative");
+    let e = parse(TOOL, args, "expression", &budget)?;
+    let v = variable(TOOL, args, &e)?;
     let order = args.get("order").and_then(Value::as_u64).unwrap_or(1);
     let mut d = e;
-    for k in 1..=order {
-        d = calculus::derivative(&d, &v);
-        if calculus::size(&d) > calculus::MAX_NODES {
-            return Err(failed(
-                "math.derivative",
-                format!("derivative {k} grows past {} terms", calculus::MAX_NODES),
-            ));
-        }
+    for _ in 1..=order {
+        d = calculus::derivative(&d, &v, &budget).map_err(|x| over(TOOL, x))?;
+        budget.shape(&d).map_err(|x| over(TOOL, x))?;
     }
     let mut vars = Vec::new();
     expr::variables(&d, &mut vars);
-    let text = match (vars.len() <= 1).then(|| expr::to_poly(&d, &v)).flatten() {
+    let poly = if vars.len() <= 1 {
+        expr::poly_or_none(&d, &v, &budget).map_err(|x| over(TOOL, x))?
+    } else {
+        None
+    };
+    let text = match poly {
         Some(p) => expr::poly_to_string(&p, &v),
         None => d.to_string(),
     };
@@ -360,82 +400,83 @@ fn derivative(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> 
 }
 
 fn derivative_at(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.derivative_at", args, "expression")?;
-    let v = variable("math.derivative_at", args, &e)?;
-    let point = req_f64("math.derivative_at", args, "point")?;
-    let d = calculus::derivative(&e, &v);
-    let value =
-        expr::eval_at(&d, &v, point).map_err(|r| invalid("math.derivative_at", "expression", r))?;
-    finite("math.derivative_at", value)
+    const TOOL: &str = "math.derivative_at";
+    let budget = Budget::new("derivative");
+    let e = parse(TOOL, args, "expression", &budget)?;
+    let v = variable(TOOL, args, &e)?;
+    let point = req_f64(TOOL, args, "point")?;
+    let d = calculus::derivative(&e, &v, &budget).map_err(|x| over(TOOL, x))?;
+    let value = expr::eval_at(&d, &v, point, &budget)
+        .map_err(|f| fail(TOOL, f, |r| invalid(TOOL, "expression", r)))?;
+    finite(TOOL, value)
 }
 
 fn integrate(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.integrate", args, "expression")?;
-    let v = variable("math.integrate", args, &e)?;
-    let anti = calculus::antiderivative(&e, &v);
+    const TOOL: &str = "math.integrate";
+    let budget = Budget::new("integrate");
+    let e = parse(TOOL, args, "expression", &budget)?;
+    let v = variable(TOOL, args, &e)?;
+    let anti = calculus::antiderivative(&e, &v, &budget).map_err(|x| over(TOOL, x))?;
     let bounds = match (args.get("lower"), args.get("upper")) {
-        (Some(_), Some(_)) => Some((
-            req_f64("math.integrate", args, "lower")?,
-            req_f64("math.integrate", args, "upper")?,
-        )),
+        (Some(_), Some(_)) => Some((req_f64(TOOL, args, "lower")?, req_f64(TOOL, args, "upper")?)),
         (None, None) => None,
         _ => {
-            return Err(invalid(
-                "math.integrate",
-                "upper",
-                "`lower` and `upper` go together",
-            ));
+            return Err(invalid(TOOL, "upper", "`lower` and `upper` go together"));
         }
     };
     match (bounds, anti) {
         (None, Some(anti)) => {
-            let text = match expr::to_poly(&anti, &v) {
+            let text = match expr::poly_or_none(&anti, &v, &budget).map_err(|x| over(TOOL, x))? {
                 Some(p) => expr::poly_to_string(&p, &v),
                 None => anti.to_string(),
             };
             Ok(json!({"result": format!("{text} + C"), "method": "symbolic"}))
         }
         (None, None) => Err(failed(
-            "math.integrate",
+            TOOL,
             "no symbolic antiderivative found; give `lower` and `upper` for a numeric value",
         )),
         (Some((a, b)), Some(anti)) => {
-            let value =
-                expr::eval_at(&anti, &v, b).and_then(|fb| Ok(fb - expr::eval_at(&anti, &v, a)?));
+            let value = expr::eval_at(&anti, &v, b, &budget)
+                .and_then(|fb| Ok(fb - expr::eval_at(&anti, &v, a, &budget)?));
             match value {
                 Ok(x) if x.is_finite() => Ok(json!({"value": x, "method": "symbolic"})),
-                _ => numeric_integral(&e, &v, a, b),
+                Err(Fail::Budget(exceeded)) => Err(over(TOOL, exceeded)),
+                _ => numeric_integral(&e, &v, a, b, &budget),
             }
         }
-        (Some((a, b)), None) => numeric_integral(&e, &v, a, b),
+        (Some((a, b)), None) => numeric_integral(&e, &v, a, b, &budget),
     }
 }
 
-fn numeric_integral(e: &Expr, v: &str, a: f64, b: f64) -> Result<Value> {
-    let f = |x: f64| expr::eval_at(e, v, x);
-    let value = calculus::simpson(&f, a, b).map_err(|r| failed("math.integrate", r))?;
+fn numeric_integral(e: &Expr, v: &str, a: f64, b: f64, budget: &Budget) -> Result<Value> {
+    const TOOL: &str = "math.integrate";
+    let f = |x: f64| expr::eval_at(e, v, x, budget);
+    let value = calculus::simpson(&f, a, b).map_err(|f| fail(TOOL, f, |r| failed(TOOL, r)))?;
     Ok(json!({"value": value, "method": "numeric"}))
 }
 
 fn limit(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.limit", args, "expression")?;
-    let v = variable("math.limit", args, &e)?;
+    const TOOL: &str = "math.limit";
+    let budget = Budget::new("limit");
+    let e = parse(TOOL, args, "expression", &budget)?;
+    let v = variable(TOOL, args, &e)?;
     let point = match args.get("point") {
         Some(Value::String(s)) => match s.trim() {
             "inf" | "+inf" | "infinity" | "∞" => f64::INFINITY,
             "-inf" | "-infinity" | "-∞" => f64::NEG_INFINITY,
             other => other.parse().map_err(|_| {
                 invalid(
-                    "math.limit",
+                    TOOL,
                     "point",
                     format!("must be a number or inf, found {other:?}"),
                 )
             })?,
         },
-        _ => req_f64("math.limit", args, "point")?,
+        _ => req_f64(TOOL, args, "point")?,
     };
-    let (left, right) =
-        calculus::limit(&e, &v, point).map_err(|r| invalid("math.limit", "expression", r))?;
+    let (left, right) = calculus::limit(&e, &v, point, &budget)
+        .map_err(|f| fail(TOOL, f, |r| invalid(TOOL, "expression", r)))?;
     let round = |x: f64| {
         if x.is_finite() && (x - x.round()).abs() < 1e-6 {
             x.round() + 0.0
@@ -463,14 +504,18 @@ fn limit(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
 }
 
 fn series(_cx: &mut ToolCx<'_>, args: &Map<String, Value>) -> Result<Value> {
-    let e = parse("math.series", args, "expression")?;
-    let v = variable("math.series", args, &e)?;
+    const TOOL: &str = "math.series";
+    let budget = Budget::new("series");
+    let e = parse(TOOL, args, "expression", &budget)?;
+    let v = variable(TOOL, args, &e)?;
     let at = match args.get("point") {
-        Some(_) => req_f64("math.series", args, "point")?,
+        Some(_) => req_f64(TOOL, args, "point")?,
         None => 0.0,
     };
-    let order = args.get("order").and_then(Value::as_u64).unwrap_or(5) as usize;
-    let coefficients = calculus::taylor(&e, &v, at, order).map_err(|r| failed("math.series", r))?;
+    let order = args.get("order").and_then(Value::as_u64).unwrap_or(5);
+    let order = usize::try_from(order).map_err(|_| invalid(TOOL, "order", "is too large"))?;
+    let coefficients = calculus::taylor(&e, &v, at, order, &budget)
+        .map_err(|f| fail(TOOL, f, |r| failed(TOOL, r)))?;
     let coefficients: Vec<f64> = coefficients
         .into_iter()
         .map(|c| if c.abs() < 1e-12 { 0.0 } else { c })
