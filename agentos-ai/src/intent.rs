@@ -77,6 +77,9 @@ struct VocabularyWord {
     text: String,
     chars: Vec<char>,
     letters: Option<[u8; 26]>,
+    /// Which letters occur (bit `i` for the `i`-th letter), a quick lower bound on how far two
+    /// words' letter counts are apart; 0 when `letters` is `None`.
+    mask: u32,
 }
 
 #[derive(Debug)]
@@ -127,10 +130,12 @@ impl IntentIndex {
             return *id;
         }
         let id = self.vocabulary.len();
+        let letters = letters(word);
         self.vocabulary.push(VocabularyWord {
             text: word.to_owned(),
             chars: word.chars().collect(),
-            letters: letters(word),
+            mask: letters.as_ref().map_or(0, mask),
+            letters,
         });
         self.lookup.insert(word.to_owned(), id);
         id
@@ -152,22 +157,35 @@ impl IntentIndex {
         for word in &words {
             // A request word that is itself in the vocabulary means what it says: "timer"
             // must not also count as a misspelt "time".
-            let exact_only = self.lookup.contains_key(word.as_str());
+            let exact = self.lookup.get(word.as_str()).copied();
+            if let Some(id) = exact {
+                quality[id] = 1.0;
+            }
             let chars: Vec<char> = word.chars().collect();
             let word_letters = letters(word);
+            // Words under three bytes only ever match exactly: neither a stem nor a fuzzy
+            // match takes them (a run-together phrase still may, below).
+            if word.len() < 3 {
+                if exact.is_none() {
+                    request_chars.push((chars, word_letters));
+                }
+                continue;
+            }
+            let word_mask = word_letters.as_ref().map_or(0, mask);
             for (id, known) in self.vocabulary.iter().enumerate() {
-                let similarity = if known.text == *word {
-                    1.0
-                } else if same_stem(&known.text, word) {
+                if Some(id) == exact {
+                    continue;
+                }
+                let similarity = if same_stem(&known.text, word) {
                     0.95
-                } else if exact_only {
+                } else if exact.is_some() {
                     0.0
                 } else {
-                    fuzzy_similarity(known, &chars, word_letters.as_ref())
+                    fuzzy_similarity(known, &chars, word_letters.as_ref(), word_mask)
                 };
                 quality[id] = quality[id].max(similarity);
             }
-            if !exact_only {
+            if exact.is_none() {
                 request_chars.push((chars, word_letters));
             }
         }
@@ -227,6 +245,9 @@ fn phrase_score(
         // A run-together phrase must be spelled almost exactly: trigram overlap would let
         // "gradecalculator" match a request that only says "calculator".
         for (word, word_letters) in request_chars {
+            if word.len().abs_diff(joined.len()) > 1 {
+                continue;
+            }
             let close_letters = match (joined_letters, word_letters) {
                 (Some(a), Some(b)) => {
                     a.iter()
@@ -237,7 +258,7 @@ fn phrase_score(
                 }
                 _ => true,
             };
-            if close_letters && word.len().abs_diff(joined.len()) <= 1 {
+            if close_letters {
                 match edit_distance(joined, word) {
                     Some(0) => score = score.max(1.0),
                     Some(1) => score = score.max(0.85),
@@ -255,6 +276,7 @@ fn fuzzy_similarity(
     known: &VocabularyWord,
     actual: &[char],
     actual_letters: Option<&[u8; 26]>,
+    actual_mask: u32,
 ) -> f32 {
     let (n_known, n_actual) = (known.chars.len(), actual.len());
     let (shortest, longest) = (n_known.min(n_actual), n_known.max(n_actual));
@@ -269,7 +291,19 @@ fn fuzzy_similarity(
         return 0.0;
     }
     // Each edit changes the letter counts by at most 2, so a large difference rules out a
-    // close match before any table is filled.
+    // close match before any table is filled. A letter only one word has adds at least 1 to
+    // the difference: the masks bound it without counting.
+    let allowed = match (edit_possible, trigram_possible) {
+        (true, true) => (shortest / 2).max(4),
+        (true, false) => 4,
+        _ => shortest / 2,
+    };
+    if known.letters.is_some()
+        && actual_letters.is_some()
+        && (known.mask ^ actual_mask).count_ones() as usize > allowed
+    {
+        return 0.0;
+    }
     let letter_difference: usize = match (known.letters.as_ref(), actual_letters) {
         (Some(a), Some(b)) => a
             .iter()
@@ -294,6 +328,15 @@ fn fuzzy_similarity(
     0.0
 }
 
+/// Which letters `counts` has at least one of, as bits.
+fn mask(counts: &[u8; 26]) -> u32 {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
 /// Letter counts of an ASCII word; `None` for other words (no filter then).
 fn letters(word: &str) -> Option<[u8; 26]> {
     let mut counts = [0u8; 26];
@@ -313,7 +356,10 @@ fn letters(word: &str) -> Option<[u8; 26]> {
 /// `category`/`categories`, `track`/`tracking`).
 fn same_stem(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() < 3 || long.len() > short.len() + 3 {
+    // Both start with the same letter either way; comparing it first rules out most pairs
+    // without a call.
+    if short.len() < 3 || long.len() > short.len() + 3 || short.as_bytes()[0] != long.as_bytes()[0]
+    {
         return false;
     }
     let Some(ending) = long.strip_prefix(short) else {
@@ -399,8 +445,15 @@ mod tests {
             text: expected.to_owned(),
             chars: chars(expected),
             letters: letters(expected),
+            mask: letters(expected).as_ref().map_or(0, mask),
         };
-        fuzzy_similarity(&known, &chars(actual), letters(actual).as_ref())
+        let actual_letters = letters(actual);
+        fuzzy_similarity(
+            &known,
+            &chars(actual),
+            actual_letters.as_ref(),
+            actual_letters.as_ref().map_or(0, mask),
+        )
     }
 
     #[test]
