@@ -249,17 +249,11 @@ fn phrase_score(
                 continue;
             }
             let close_letters = match (joined_letters, word_letters) {
-                (Some(a), Some(b)) => {
-                    a.iter()
-                        .zip(b)
-                        .map(|(x, y)| usize::from(x.abs_diff(*y)))
-                        .sum::<usize>()
-                        <= 2
-                }
+                (Some(a), Some(b)) => letter_distance(a, b) <= 2,
                 _ => true,
             };
             if close_letters {
-                match edit_distance(joined, word) {
+                match edit_distance_within(joined, word, 1) {
                     Some(0) => score = score.max(1.0),
                     Some(1) => score = score.max(0.85),
                     _ => {}
@@ -305,15 +299,11 @@ fn fuzzy_similarity(
         return 0.0;
     }
     let letter_difference: usize = match (known.letters.as_ref(), actual_letters) {
-        (Some(a), Some(b)) => a
-            .iter()
-            .zip(b)
-            .map(|(x, y)| usize::from(x.abs_diff(*y)))
-            .sum(),
+        (Some(a), Some(b)) => letter_distance(a, b),
         _ => 0,
     };
     if edit_possible && letter_difference <= 4 {
-        match edit_distance(&known.chars, actual) {
+        match edit_distance_within(&known.chars, actual, 2) {
             Some(1) => return if shortest >= 4 { 0.85 } else { 0.8 },
             Some(2) if shortest >= 7 => return 0.75,
             _ => {}
@@ -326,6 +316,17 @@ fn fuzzy_similarity(
         return 0.7;
     }
     0.0
+}
+
+/// How far apart two words' letter counts are: the sum of the differences per letter.
+fn letter_distance(a: &[u8; 26], b: &[u8; 26]) -> usize {
+    // Byte-wide differences summed in 16 bits: a shape the compiler turns into vector code.
+    let total: u16 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| u16::from(x.abs_diff(*y)))
+        .sum();
+    usize::from(total)
 }
 
 /// Which letters `counts` has at least one of, as bits.
@@ -370,24 +371,38 @@ fn same_stem(a: &str, b: &str) -> bool {
     matches!(ending, "s" | "es" | "ing" | "ed" | "d")
 }
 
-/// Longest word compared by [`edit_distance`].
+/// Longest word compared by [`edit_distance_within`].
 const MAX_EDIT_CHARS: usize = 47;
 
-/// Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps),
-/// or `None` for words longer than [`MAX_EDIT_CHARS`].
-fn edit_distance(a: &[char], b: &[char]) -> Option<usize> {
-    if a.len() > MAX_EDIT_CHARS || b.len() > MAX_EDIT_CHARS {
+/// Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps)
+/// when it is at most `max` (at most 2), else `None`; `None` also for words longer than
+/// [`MAX_EDIT_CHARS`]. Only the diagonal band `|i - j| <= max` is computed (a cell outside it is
+/// already more than `max`), and a row with nothing within `max` ends the search.
+fn edit_distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len() > MAX_EDIT_CHARS || b.len() > MAX_EDIT_CHARS || a.len().abs_diff(b.len()) > max {
         return None;
     }
+    let max = max.min(2);
+    // Stands for "more than `max`"; cells never grow past it.
+    let over = max as u8 + 1;
     // Three rolling rows (i-2, i-1, i), addressed by index so no row is ever copied.
-    let mut rows = [[0u8; MAX_EDIT_CHARS + 1]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+    let mut rows = [[over; MAX_EDIT_CHARS + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len().min(max) + 1) {
         *cell = j as u8;
     }
     for i in 1..=a.len() {
         let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[current][0] = i as u8;
-        for j in 1..=b.len() {
+        let (low, high) = (i.saturating_sub(max).max(1), (i + max).min(b.len()));
+        rows[current][0] = if i <= max { i as u8 } else { over };
+        // The cells either side of the band are read by this row and the next.
+        if low > 1 {
+            rows[current][low - 1] = over;
+        }
+        if high < b.len() {
+            rows[current][high + 1] = over;
+        }
+        let mut row_min = rows[current][0];
+        for j in low..=high {
             let cost = u8::from(a[i - 1] != b[j - 1]);
             let mut best = (rows[previous][j] + 1)
                 .min(rows[current][j - 1] + 1)
@@ -395,10 +410,16 @@ fn edit_distance(a: &[char], b: &[char]) -> Option<usize> {
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[before][j - 2] + 1);
             }
+            let best = best.min(over);
             rows[current][j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > max as u8 {
+            return None;
         }
     }
-    Some(usize::from(rows[a.len() % 3][b.len()]))
+    let distance = usize::from(rows[a.len() % 3][b.len()]);
+    (distance <= max).then_some(distance)
 }
 
 /// Jaccard overlap of the padded character trigrams of two words.
@@ -458,14 +479,37 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_swaps_as_one() {
-        assert_eq!(
-            edit_distance(&chars("calculator"), &chars("calculater")),
-            Some(1)
-        );
-        assert_eq!(edit_distance(&chars("todo"), &chars("tood")), Some(1));
-        assert_eq!(edit_distance(&chars(""), &chars("abc")), Some(3));
-        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting")), Some(3));
-        assert_eq!(edit_distance(&chars(&"a".repeat(60)), &chars("a")), None);
+        let within = |a: &str, b: &str, max| edit_distance_within(&chars(a), &chars(b), max);
+        assert_eq!(within("calculator", "calculater", 2), Some(1));
+        assert_eq!(within("todo", "tood", 1), Some(1));
+        assert_eq!(within("", "ab", 2), Some(2));
+        assert_eq!(within("kitten", "sitting", 2), None, "three edits");
+        assert_eq!(within("timer", "timer", 1), Some(0));
+        assert_eq!(within(&"a".repeat(60), &"a".repeat(60), 2), None);
+    }
+
+    /// The whole optimal-string-alignment table, for comparison with the banded one.
+    fn full_distance(a: &[char], b: &[char]) -> usize {
+        let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in table.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in table[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (table[i - 1][j] + 1)
+                    .min(table[i][j - 1] + 1)
+                    .min(table[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(table[i - 2][j - 2] + 1);
+                }
+                table[i][j] = best;
+            }
+        }
+        table[a.len()][b.len()]
     }
 
     #[test]
@@ -492,6 +536,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn the_banded_distance_is_the_full_one_up_to_the_limit(
+            a in "[abcde]{0,12}",
+            b in "[abcde]{0,12}",
+            max in 0usize..3,
+        ) {
+            let (a, b) = (chars(&a), chars(&b));
+            let full = full_distance(&a, &b);
+            let expected = (full <= max).then_some(full);
+            proptest::prop_assert_eq!(edit_distance_within(&a, &b, max), expected);
+        }
+
         #[test]
         fn any_request_scores_within_bounds(request in "\\PC{0,80}") {
             let library = crate::TemplateLibrary::builtin();
