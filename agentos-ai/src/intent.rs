@@ -68,8 +68,60 @@ const STOPWORDS: &[&str] = &[
 pub(crate) struct IntentIndex {
     vocabulary: Vec<VocabularyWord>,
     lookup: HashMap<String, usize>,
+    /// The vocabulary's shapes, packed, in the same order: one pass over them rules out most
+    /// words before any is compared letter by letter.
+    shapes: Vec<Shape>,
     /// Per template, its phrases.
     phrases: Vec<Vec<Phrase>>,
+}
+
+/// What the cheap filters of a comparison need to know about a word.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    bytes: usize,
+    chars: usize,
+    first: u8,
+    /// Letters present (see [`VocabularyWord::mask`]); `None` for a word with other characters.
+    mask: Option<u32>,
+}
+
+impl Shape {
+    fn of(word: &str, letters: Option<&[u8; 26]>) -> Shape {
+        Shape {
+            bytes: word.len(),
+            chars: word.chars().count(),
+            first: word.as_bytes().first().copied().unwrap_or(0),
+            mask: letters.map(mask),
+        }
+    }
+
+    /// False when neither [`same_stem`] nor (with `fuzzy`) [`fuzzy_similarity`] can find the
+    /// words alike: the same length, first-letter and letter-set conditions those check first.
+    fn may_match(self, other: Shape, fuzzy: bool) -> bool {
+        let (short, long) = (self.bytes.min(other.bytes), self.bytes.max(other.bytes));
+        if short >= 3 && long <= short + 3 && self.first == other.first {
+            return true;
+        }
+        if !fuzzy {
+            return false;
+        }
+        let (shortest, longest) = (self.chars.min(other.chars), self.chars.max(other.chars));
+        if shortest < 3 || longest < 4 {
+            return false;
+        }
+        let edit_possible = longest - shortest <= 2;
+        let trigram_possible = shortest >= 5 && longest < 2 * shortest + 1;
+        let allowed = match (edit_possible, trigram_possible) {
+            (true, true) => (shortest / 2).max(4),
+            (true, false) => 4,
+            (false, true) => shortest / 2,
+            (false, false) => return false,
+        };
+        match (self.mask, other.mask) {
+            (Some(a), Some(b)) => (a ^ b).count_ones() as usize <= allowed,
+            _ => true,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -96,6 +148,7 @@ impl IntentIndex {
         let mut index = IntentIndex {
             vocabulary: Vec::new(),
             lookup: HashMap::new(),
+            shapes: Vec::new(),
             phrases: Vec::with_capacity(templates.len()),
         };
         for template in templates {
@@ -131,6 +184,7 @@ impl IntentIndex {
         }
         let id = self.vocabulary.len();
         let letters = letters(word);
+        self.shapes.push(Shape::of(word, letters.as_ref()));
         self.vocabulary.push(VocabularyWord {
             text: word.to_owned(),
             chars: word.chars().collect(),
@@ -172,10 +226,12 @@ impl IntentIndex {
                 continue;
             }
             let word_mask = word_letters.as_ref().map_or(0, mask);
-            for (id, known) in self.vocabulary.iter().enumerate() {
-                if Some(id) == exact {
+            let shape = Shape::of(word, word_letters.as_ref());
+            for (id, known_shape) in self.shapes.iter().enumerate() {
+                if Some(id) == exact || !shape.may_match(*known_shape, exact.is_none()) {
                     continue;
                 }
+                let known = &self.vocabulary[id];
                 let similarity = if same_stem(&known.text, word) {
                     0.95
                 } else if exact.is_some() {

@@ -110,9 +110,9 @@ impl LlmGeneration {
     fn answered(&mut self, assembler: Box<Assembler>) {
         // The text goes back to the model if it needs repairing; only the first answer can.
         let text = (self.round == 0).then(|| assembler.text().to_owned());
+        let n_components = assembler.announced();
         let diagnostics = match assembler.finish(self.generator.tools()) {
             Ok(blueprint) => {
-                let n_components = blueprint.ui.all_components().count();
                 self.push(GenerationEvent::Thought(format!(
                     "{n_components} components"
                 )));

@@ -21,6 +21,8 @@ use crate::event::GenerationEvent;
 #[derive(Debug, Default)]
 pub(crate) struct Assembler {
     parser: StreamParser,
+    /// Components announced so far.
+    announced: usize,
 }
 
 impl Assembler {
@@ -30,8 +32,19 @@ impl Assembler {
     pub(crate) fn feed(&mut self, chunk: &str, out: &mut impl Extend<GenerationEvent>) {
         let events = self.parser.feed(chunk);
         if !events.is_empty() {
-            out.extend(events.into_iter().filter_map(component_event));
+            let announced = &mut self.announced;
+            out.extend(
+                events
+                    .into_iter()
+                    .filter_map(component_event)
+                    .inspect(|_| *announced += 1),
+            );
         }
+    }
+
+    /// How many components have been announced: for a valid Blueprint, all of them.
+    pub(crate) fn announced(&self) -> usize {
+        self.announced
     }
 
     /// Everything fed so far.
