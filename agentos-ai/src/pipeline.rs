@@ -193,6 +193,19 @@ impl Stream for LlmGeneration {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<GenerationEvent>> {
         let this = self.get_mut();
+        // Most polls only hand out a queued component: keep that path small.
+        match this.queue.pop_front() {
+            Some(event) => Poll::Ready(Some(event)),
+            None => this.advance(cx),
+        }
+    }
+}
+
+impl LlmGeneration {
+    /// Moves the generation on until an event is ready or the provider is pending.
+    #[inline(never)]
+    fn advance(&mut self, cx: &mut Context<'_>) -> Poll<Option<GenerationEvent>> {
+        let this = self;
         loop {
             if let Some(event) = this.queue.pop_front() {
                 return Poll::Ready(Some(event));
