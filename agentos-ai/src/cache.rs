@@ -7,15 +7,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-use agentos_blueprint::Blueprint;
+use crate::event::GenerationEvent;
 
 /// What a cached generation returns.
 #[derive(Debug, Clone)]
 pub(crate) struct Cached {
-    /// The Blueprint JSON as streamed.
-    pub(crate) source: Arc<str>,
-    /// The validated Blueprint.
-    pub(crate) blueprint: Arc<Blueprint>,
+    /// The answer's events as first streamed: its `Token`s and `Component`s, the closing
+    /// `Thought` and `Complete` with the validated Blueprint.
+    pub(crate) events: Arc<[GenerationEvent]>,
     /// Where it came from, for the thought on a hit.
     pub(crate) origin: Arc<str>,
 }
@@ -94,8 +93,7 @@ mod tests {
 
     fn value(origin: &str) -> Cached {
         Cached {
-            source: Arc::from("{}"),
-            blueprint: Arc::new(Blueprint::default()),
+            events: Arc::from([GenerationEvent::Token("{}".to_owned())]),
             origin: Arc::from(origin),
         }
     }

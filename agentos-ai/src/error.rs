@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+use std::sync::Arc;
+
 /// Result alias for generation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -21,6 +23,18 @@ pub enum Error {
     /// The stream ended without a Blueprint.
     #[error("generation for {0:?} ended without a blueprint")]
     Incomplete(String),
+    /// The generation ended with an `Error` event; this is its message (e.g. `request is
+    /// empty`).
+    #[error("{0}")]
+    Generation(String),
+    /// The runtime refused to launch the generated (valid) Blueprint.
+    #[error("launching the generated app `{app}`: {source}")]
+    Launch {
+        /// The Blueprint's `app.id`.
+        app: String,
+        /// What the runtime said; shared so the error stays cheap to clone.
+        source: Arc<agentos_tools::Error>,
+    },
     /// A provider answered with a failing HTTP status (after any retries).
     #[error("{provider}: HTTP {status}: {message}; {hint}")]
     ProviderStatus {

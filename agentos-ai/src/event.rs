@@ -1,5 +1,7 @@
 //! Events a generation streams to its caller.
 
+use std::sync::Arc;
+
 use agentos_blueprint::{Blueprint, Component};
 
 /// One step of a generation, in the order they arrive.
@@ -18,18 +20,20 @@ pub enum GenerationEvent {
     /// A note on how the generator is proceeding (which template, which provider, why a
     /// fallback).
     Thought(String),
-    /// The next chunk of Blueprint JSON.
+    /// The next chunk of Blueprint JSON: one per chunk the provider streamed (for a template,
+    /// per `chunk_chars` characters).
     Token(String),
-    /// A complete component, ready to draw. From a model: every component as soon as the
-    /// Blueprint crate's `StreamParser` completes it (children first; a container then comes
-    /// without its children), so an answer that later fails validation may already have sent
-    /// some — the next `Start` discards them. From a template or the cache: each top-level
-    /// component with its children, just before `Complete`.
+    /// A complete component, ready to draw, right after the `Token` that completed it: every
+    /// component as soon as the Blueprint crate's `StreamParser` completes it, children first
+    /// (a container then comes without its children, which were announced before it at paths
+    /// that extend its own). Templates, cache hits and model answers all stream this way. An
+    /// answer that later fails validation may already have sent some; the next `Start`
+    /// discards them.
     Component {
-        /// JSON path of the component, e.g. `ui.components[2]`.
+        /// JSON path of the component, e.g. `ui.components[2].children[0]`.
         path: String,
-        /// The component.
-        component: Box<Component>,
+        /// The component, shared (a cache hit replays it without copying).
+        component: Arc<Component>,
     },
     /// The finished, validated Blueprint; the runtime never receives any other kind.
     Complete(Box<Blueprint>),

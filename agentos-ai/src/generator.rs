@@ -186,7 +186,7 @@ pub(crate) struct Inner {
     pub(crate) templates: TemplateLibrary,
     pub(crate) provider: Option<Arc<dyn Provider>>,
     pub(crate) config: GeneratorConfig,
-    pub(crate) schema: Value,
+    pub(crate) schema: Arc<Value>,
     pub(crate) cache: Mutex<Cache>,
     fingerprint: String,
 }
@@ -238,11 +238,13 @@ impl Generator {
     }
 
     fn build(config: GeneratorConfig, provider: Option<Arc<dyn Provider>>) -> Generator {
-        let schema = config
-            .blueprint_schema
-            .clone()
-            .or_else(|| serde_json::from_str(BLUEPRINT_SCHEMA).ok())
-            .unwrap_or(Value::Null);
+        let schema = Arc::new(
+            config
+                .blueprint_schema
+                .clone()
+                .or_else(|| serde_json::from_str(BLUEPRINT_SCHEMA).ok())
+                .unwrap_or(Value::Null),
+        );
         let fingerprint = format!(
             "{}|{}|{}",
             provider
@@ -303,28 +305,24 @@ impl Generator {
                 "Answered from the cache ({})",
                 hit.origin
             )));
-            emit_answer(
-                &mut events,
-                &hit.source,
-                &hit.blueprint,
-                2 * self.inner.config.chunk_chars,
-            );
+            events.extend(hit.events.iter().cloned());
             return stream::iter(events).boxed();
         }
         let best = self.inner.templates.best_match(&request);
         let confident =
             best.is_some_and(|found| found.confidence >= self.inner.config.confidence_threshold);
         let Some(provider) = self.inner.provider.clone().filter(|_| !confident) else {
-            match self.template_answer(&request, best) {
+            match self.template_answer(&request, best, true) {
                 Ok(answer) => {
-                    events.push(GenerationEvent::Thought(answer.thought.clone()));
-                    emit_answer(
-                        &mut events,
-                        &answer.cached.source,
-                        &answer.cached.blueprint,
-                        self.inner.config.chunk_chars,
-                    );
-                    self.inner.cache.lock().insert(key, answer.cached);
+                    events.push(GenerationEvent::Thought(answer.thought));
+                    if self.inner.config.cache_capacity > 0 {
+                        let cached = Cached {
+                            events: Arc::from(answer.events.as_slice()),
+                            origin: Arc::from(answer.origin),
+                        };
+                        self.inner.cache.lock().insert(key, cached);
+                    }
+                    events.extend(answer.events);
                 }
                 Err(err) => events.push(GenerationEvent::Error(err.to_string())),
             }
@@ -335,16 +333,7 @@ impl Generator {
             "No template is confident enough ({confidence:.2}); asking {}",
             provider.name()
         )));
-        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
-        let driver = pipeline::run(self.clone(), provider, request, key, sender);
-        let received = stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|batch| (batch, receiver))
-        })
-        .flat_map(stream::iter);
-        let driver = stream::once(driver).filter_map(|()| async { None });
-        stream::iter(events)
-            .chain(stream::select(received, driver))
-            .boxed()
+        pipeline::LlmGeneration::new(self.clone(), provider, request, key, events).boxed()
     }
 
     /// Generates an app for `request` and returns its Blueprint.
@@ -375,16 +364,23 @@ impl Generator {
         let answer = self.template_answer(
             &request,
             best.filter(|found| found.confidence >= self.inner.config.confidence_threshold),
+            false,
         )?;
-        Ok(Arc::unwrap_or_clone(answer.cached.blueprint))
+        match answer.events.into_iter().last() {
+            Some(GenerationEvent::Complete(blueprint)) => Ok(*blueprint),
+            _ => Err(Error::Incomplete(request)),
+        }
     }
 
     /// The offline answer for `request`: the best template with its slots filled, or the
-    /// scratchpad when none matches.
+    /// scratchpad when none matches. With `streamed`, its events are those of a model that
+    /// wrote the template's Blueprint JSON (`Token`s, each followed by the `Component`s the
+    /// parser completed), then a `Thought` and `Complete`; without, only `Complete`.
     pub(crate) fn template_answer(
         &self,
         request: &str,
         best: Option<IntentMatch<'_>>,
+        streamed: bool,
     ) -> Result<Answer> {
         let (blueprint, origin, thought) = match best {
             Some(found)
@@ -410,11 +406,17 @@ impl Generator {
             .map_err(|err| Error::InvalidRequest(err.to_string()))?;
         // Templates are tested valid against the runtime's tools; checking again against the
         // configured catalogue keeps the promise that nothing invalid ever reaches `Complete`.
-        let blueprint = match validate::check(&source, self.tools()) {
+        // Streamed, the check is the same parse that produces the component events.
+        let (mut events, outcome) = if streamed {
+            validate::stream_text(&source, self.inner.config.chunk_chars, self.tools())
+        } else {
+            (Vec::new(), validate::check(&source, self.tools()))
+        };
+        let blueprint = match outcome {
             Ok(blueprint) => blueprint,
             // A catalogue without this template's tools: the scratchpad may still fit it.
             Err(_) if origin != "scratchpad" => {
-                let mut answer = self.template_answer(request, None)?;
+                let mut answer = self.template_answer(request, None, streamed)?;
                 answer.thought = format!(
                     "The `{}` template needs tools this runtime lacks; {}",
                     origin.trim_start_matches("template "),
@@ -429,20 +431,26 @@ impl Generator {
                 });
             }
         };
+        if streamed {
+            let n_components = blueprint.ui.all_components().count();
+            events.push(GenerationEvent::Thought(format!(
+                "{n_components} components"
+            )));
+        }
+        events.push(GenerationEvent::Complete(Box::new(blueprint)));
         Ok(Answer {
-            cached: Cached {
-                source: Arc::from(source),
-                blueprint: Arc::new(blueprint),
-                origin: Arc::from(origin),
-            },
+            events,
+            origin,
             thought,
         })
     }
 }
 
-/// A finished answer and the thought that explains it.
+/// A finished offline answer: its events, where it came from and the thought that explains
+/// it.
 pub(crate) struct Answer {
-    pub(crate) cached: Cached,
+    pub(crate) events: Vec<GenerationEvent>,
+    pub(crate) origin: String,
     pub(crate) thought: String,
 }
 
@@ -458,46 +466,6 @@ fn normalise(request: &str) -> std::result::Result<String, String> {
         ));
     }
     Ok(normalised)
-}
-
-/// Pushes the tokens, the top-level components and `Complete` for a finished answer.
-pub(crate) fn emit_answer(
-    events: &mut Vec<GenerationEvent>,
-    source: &str,
-    blueprint: &Blueprint,
-    chunk_chars: usize,
-) {
-    events.extend(
-        chunks(source, chunk_chars.max(1)).map(|chunk| GenerationEvent::Token(chunk.to_owned())),
-    );
-    for (path, component) in validate::top_level(blueprint) {
-        events.push(GenerationEvent::Component {
-            path,
-            component: Box::new(component),
-        });
-    }
-    let n_components = blueprint.ui.all_components().count();
-    events.push(GenerationEvent::Thought(format!(
-        "{n_components} components"
-    )));
-    events.push(GenerationEvent::Complete(Box::new(blueprint.clone())));
-}
-
-/// Splits `text` into pieces of at most `n_chars` characters, never inside a character.
-fn chunks(text: &str, n_chars: usize) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = rest
-            .char_indices()
-            .nth(n_chars)
-            .map_or(rest.len(), |(index, _)| index);
-        let (chunk, tail) = rest.split_at(end);
-        rest = tail;
-        Some(chunk)
-    })
 }
 
 #[cfg(test)]
@@ -526,15 +494,29 @@ mod tests {
             .filter(|e| matches!(e, GenerationEvent::Token(_)))
             .count();
         assert!(n_tokens > 10, "streamed in many chunks, got {n_tokens}");
-        let n_components = events
-            .iter()
-            .filter(|e| matches!(e, GenerationEvent::Component { .. }))
-            .count();
         let Some(GenerationEvent::Complete(blueprint)) = events.last() else {
             panic!("last event should be Complete: {events:?}");
         };
-        assert_eq!(n_components, blueprint.ui.components.len());
         assert_eq!(agentos_blueprint::parse(&text).blueprint, **blueprint);
+        // The components are the parser's, in its order: children first, with their paths.
+        let mut parser = agentos_blueprint::StreamParser::new();
+        let expected: Vec<String> = parser
+            .feed(&text)
+            .into_iter()
+            .filter_map(|event| match event {
+                agentos_blueprint::Event::Component { path, .. } => Some(path),
+                _ => None,
+            })
+            .collect();
+        let paths: Vec<&String> = events
+            .iter()
+            .filter_map(|event| match event {
+                GenerationEvent::Component { path, .. } => Some(path),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(paths.len(), blueprint.ui.all_components().count());
+        assert_eq!(paths, expected.iter().collect::<Vec<_>>());
     }
 
     #[tokio::test]
@@ -656,13 +638,6 @@ mod tests {
             .generate_offline("a calculator")
             .unwrap_err();
         assert!(err.to_string().contains("unknown tool"), "{err}");
-    }
-
-    #[test]
-    fn chunks_respect_character_boundaries() {
-        let pieces: Vec<&str> = chunks("ab÷cd×e", 2).collect();
-        assert_eq!(pieces, ["ab", "÷c", "d×", "e"]);
-        assert_eq!(chunks("", 5).count(), 0);
     }
 
     #[test]

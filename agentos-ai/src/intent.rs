@@ -68,8 +68,60 @@ const STOPWORDS: &[&str] = &[
 pub(crate) struct IntentIndex {
     vocabulary: Vec<VocabularyWord>,
     lookup: HashMap<String, usize>,
+    /// The vocabulary's shapes, packed, in the same order: one pass over them rules out most
+    /// words before any is compared letter by letter.
+    shapes: Vec<Shape>,
     /// Per template, its phrases.
     phrases: Vec<Vec<Phrase>>,
+}
+
+/// What the cheap filters of a comparison need to know about a word.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    bytes: usize,
+    chars: usize,
+    first: u8,
+    /// Letters present (see [`VocabularyWord::mask`]); `None` for a word with other characters.
+    mask: Option<u32>,
+}
+
+impl Shape {
+    fn of(word: &str, letters: Option<&[u8; 26]>) -> Shape {
+        Shape {
+            bytes: word.len(),
+            chars: word.chars().count(),
+            first: word.as_bytes().first().copied().unwrap_or(0),
+            mask: letters.map(mask),
+        }
+    }
+
+    /// False when neither [`same_stem`] nor (with `fuzzy`) [`fuzzy_similarity`] can find the
+    /// words alike: the same length, first-letter and letter-set conditions those check first.
+    fn may_match(self, other: Shape, fuzzy: bool) -> bool {
+        let (short, long) = (self.bytes.min(other.bytes), self.bytes.max(other.bytes));
+        if short >= 3 && long <= short + 3 && self.first == other.first {
+            return true;
+        }
+        if !fuzzy {
+            return false;
+        }
+        let (shortest, longest) = (self.chars.min(other.chars), self.chars.max(other.chars));
+        if shortest < 3 || longest < 4 {
+            return false;
+        }
+        let edit_possible = longest - shortest <= 2;
+        let trigram_possible = shortest >= 5 && longest < 2 * shortest + 1;
+        let allowed = match (edit_possible, trigram_possible) {
+            (true, true) => (shortest / 2).max(4),
+            (true, false) => 4,
+            (false, true) => shortest / 2,
+            (false, false) => return false,
+        };
+        match (self.mask, other.mask) {
+            (Some(a), Some(b)) => (a ^ b).count_ones() as usize <= allowed,
+            _ => true,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -77,6 +129,9 @@ struct VocabularyWord {
     text: String,
     chars: Vec<char>,
     letters: Option<[u8; 26]>,
+    /// Which letters occur (bit `i` for the `i`-th letter), a quick lower bound on how far two
+    /// words' letter counts are apart; 0 when `letters` is `None`.
+    mask: u32,
 }
 
 #[derive(Debug)]
@@ -93,6 +148,7 @@ impl IntentIndex {
         let mut index = IntentIndex {
             vocabulary: Vec::new(),
             lookup: HashMap::new(),
+            shapes: Vec::new(),
             phrases: Vec::with_capacity(templates.len()),
         };
         for template in templates {
@@ -127,10 +183,13 @@ impl IntentIndex {
             return *id;
         }
         let id = self.vocabulary.len();
+        let letters = letters(word);
+        self.shapes.push(Shape::of(word, letters.as_ref()));
         self.vocabulary.push(VocabularyWord {
             text: word.to_owned(),
             chars: word.chars().collect(),
-            letters: letters(word),
+            mask: letters.as_ref().map_or(0, mask),
+            letters,
         });
         self.lookup.insert(word.to_owned(), id);
         id
@@ -152,22 +211,37 @@ impl IntentIndex {
         for word in &words {
             // A request word that is itself in the vocabulary means what it says: "timer"
             // must not also count as a misspelt "time".
-            let exact_only = self.lookup.contains_key(word.as_str());
+            let exact = self.lookup.get(word.as_str()).copied();
+            if let Some(id) = exact {
+                quality[id] = 1.0;
+            }
             let chars: Vec<char> = word.chars().collect();
             let word_letters = letters(word);
-            for (id, known) in self.vocabulary.iter().enumerate() {
-                let similarity = if known.text == *word {
-                    1.0
-                } else if same_stem(&known.text, word) {
+            // Words under three bytes only ever match exactly: neither a stem nor a fuzzy
+            // match takes them (a run-together phrase still may, below).
+            if word.len() < 3 {
+                if exact.is_none() {
+                    request_chars.push((chars, word_letters));
+                }
+                continue;
+            }
+            let word_mask = word_letters.as_ref().map_or(0, mask);
+            let shape = Shape::of(word, word_letters.as_ref());
+            for (id, known_shape) in self.shapes.iter().enumerate() {
+                if Some(id) == exact || !shape.may_match(*known_shape, exact.is_none()) {
+                    continue;
+                }
+                let known = &self.vocabulary[id];
+                let similarity = if same_stem(&known.text, word) {
                     0.95
-                } else if exact_only {
+                } else if exact.is_some() {
                     0.0
                 } else {
-                    fuzzy_similarity(known, &chars, word_letters.as_ref())
+                    fuzzy_similarity(known, &chars, word_letters.as_ref(), word_mask)
                 };
                 quality[id] = quality[id].max(similarity);
             }
-            if !exact_only {
+            if exact.is_none() {
                 request_chars.push((chars, word_letters));
             }
         }
@@ -227,18 +301,15 @@ fn phrase_score(
         // A run-together phrase must be spelled almost exactly: trigram overlap would let
         // "gradecalculator" match a request that only says "calculator".
         for (word, word_letters) in request_chars {
+            if word.len().abs_diff(joined.len()) > 1 {
+                continue;
+            }
             let close_letters = match (joined_letters, word_letters) {
-                (Some(a), Some(b)) => {
-                    a.iter()
-                        .zip(b)
-                        .map(|(x, y)| usize::from(x.abs_diff(*y)))
-                        .sum::<usize>()
-                        <= 2
-                }
+                (Some(a), Some(b)) => letter_distance(a, b) <= 2,
                 _ => true,
             };
-            if close_letters && word.len().abs_diff(joined.len()) <= 1 {
-                match edit_distance(joined, word) {
+            if close_letters {
+                match edit_distance_within(joined, word, 1) {
                     Some(0) => score = score.max(1.0),
                     Some(1) => score = score.max(0.85),
                     _ => {}
@@ -255,6 +326,7 @@ fn fuzzy_similarity(
     known: &VocabularyWord,
     actual: &[char],
     actual_letters: Option<&[u8; 26]>,
+    actual_mask: u32,
 ) -> f32 {
     let (n_known, n_actual) = (known.chars.len(), actual.len());
     let (shortest, longest) = (n_known.min(n_actual), n_known.max(n_actual));
@@ -269,17 +341,25 @@ fn fuzzy_similarity(
         return 0.0;
     }
     // Each edit changes the letter counts by at most 2, so a large difference rules out a
-    // close match before any table is filled.
+    // close match before any table is filled. A letter only one word has adds at least 1 to
+    // the difference: the masks bound it without counting.
+    let allowed = match (edit_possible, trigram_possible) {
+        (true, true) => (shortest / 2).max(4),
+        (true, false) => 4,
+        _ => shortest / 2,
+    };
+    if known.letters.is_some()
+        && actual_letters.is_some()
+        && (known.mask ^ actual_mask).count_ones() as usize > allowed
+    {
+        return 0.0;
+    }
     let letter_difference: usize = match (known.letters.as_ref(), actual_letters) {
-        (Some(a), Some(b)) => a
-            .iter()
-            .zip(b)
-            .map(|(x, y)| usize::from(x.abs_diff(*y)))
-            .sum(),
+        (Some(a), Some(b)) => letter_distance(a, b),
         _ => 0,
     };
     if edit_possible && letter_difference <= 4 {
-        match edit_distance(&known.chars, actual) {
+        match edit_distance_within(&known.chars, actual, 2) {
             Some(1) => return if shortest >= 4 { 0.85 } else { 0.8 },
             Some(2) if shortest >= 7 => return 0.75,
             _ => {}
@@ -292,6 +372,26 @@ fn fuzzy_similarity(
         return 0.7;
     }
     0.0
+}
+
+/// How far apart two words' letter counts are: the sum of the differences per letter.
+fn letter_distance(a: &[u8; 26], b: &[u8; 26]) -> usize {
+    // Byte-wide differences summed in 16 bits: a shape the compiler turns into vector code.
+    let total: u16 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| u16::from(x.abs_diff(*y)))
+        .sum();
+    usize::from(total)
+}
+
+/// Which letters `counts` has at least one of, as bits.
+fn mask(counts: &[u8; 26]) -> u32 {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
 /// Letter counts of an ASCII word; `None` for other words (no filter then).
@@ -313,7 +413,10 @@ fn letters(word: &str) -> Option<[u8; 26]> {
 /// `category`/`categories`, `track`/`tracking`).
 fn same_stem(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() < 3 || long.len() > short.len() + 3 {
+    // Both start with the same letter either way; comparing it first rules out most pairs
+    // without a call.
+    if short.len() < 3 || long.len() > short.len() + 3 || short.as_bytes()[0] != long.as_bytes()[0]
+    {
         return false;
     }
     let Some(ending) = long.strip_prefix(short) else {
@@ -324,24 +427,38 @@ fn same_stem(a: &str, b: &str) -> bool {
     matches!(ending, "s" | "es" | "ing" | "ed" | "d")
 }
 
-/// Longest word compared by [`edit_distance`].
+/// Longest word compared by [`edit_distance_within`].
 const MAX_EDIT_CHARS: usize = 47;
 
-/// Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps),
-/// or `None` for words longer than [`MAX_EDIT_CHARS`].
-fn edit_distance(a: &[char], b: &[char]) -> Option<usize> {
-    if a.len() > MAX_EDIT_CHARS || b.len() > MAX_EDIT_CHARS {
+/// Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps)
+/// when it is at most `max` (at most 2), else `None`; `None` also for words longer than
+/// [`MAX_EDIT_CHARS`]. Only the diagonal band `|i - j| <= max` is computed (a cell outside it is
+/// already more than `max`), and a row with nothing within `max` ends the search.
+fn edit_distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len() > MAX_EDIT_CHARS || b.len() > MAX_EDIT_CHARS || a.len().abs_diff(b.len()) > max {
         return None;
     }
+    let max = max.min(2);
+    // Stands for "more than `max`"; cells never grow past it.
+    let over = max as u8 + 1;
     // Three rolling rows (i-2, i-1, i), addressed by index so no row is ever copied.
-    let mut rows = [[0u8; MAX_EDIT_CHARS + 1]; 3];
-    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+    let mut rows = [[over; MAX_EDIT_CHARS + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len().min(max) + 1) {
         *cell = j as u8;
     }
     for i in 1..=a.len() {
         let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[current][0] = i as u8;
-        for j in 1..=b.len() {
+        let (low, high) = (i.saturating_sub(max).max(1), (i + max).min(b.len()));
+        rows[current][0] = if i <= max { i as u8 } else { over };
+        // The cells either side of the band are read by this row and the next.
+        if low > 1 {
+            rows[current][low - 1] = over;
+        }
+        if high < b.len() {
+            rows[current][high + 1] = over;
+        }
+        let mut row_min = rows[current][0];
+        for j in low..=high {
             let cost = u8::from(a[i - 1] != b[j - 1]);
             let mut best = (rows[previous][j] + 1)
                 .min(rows[current][j - 1] + 1)
@@ -349,10 +466,16 @@ fn edit_distance(a: &[char], b: &[char]) -> Option<usize> {
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[before][j - 2] + 1);
             }
+            let best = best.min(over);
             rows[current][j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > max as u8 {
+            return None;
         }
     }
-    Some(usize::from(rows[a.len() % 3][b.len()]))
+    let distance = usize::from(rows[a.len() % 3][b.len()]);
+    (distance <= max).then_some(distance)
 }
 
 /// Jaccard overlap of the padded character trigrams of two words.
@@ -399,20 +522,50 @@ mod tests {
             text: expected.to_owned(),
             chars: chars(expected),
             letters: letters(expected),
+            mask: letters(expected).as_ref().map_or(0, mask),
         };
-        fuzzy_similarity(&known, &chars(actual), letters(actual).as_ref())
+        let actual_letters = letters(actual);
+        fuzzy_similarity(
+            &known,
+            &chars(actual),
+            actual_letters.as_ref(),
+            actual_letters.as_ref().map_or(0, mask),
+        )
     }
 
     #[test]
     fn edit_distance_counts_swaps_as_one() {
-        assert_eq!(
-            edit_distance(&chars("calculator"), &chars("calculater")),
-            Some(1)
-        );
-        assert_eq!(edit_distance(&chars("todo"), &chars("tood")), Some(1));
-        assert_eq!(edit_distance(&chars(""), &chars("abc")), Some(3));
-        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting")), Some(3));
-        assert_eq!(edit_distance(&chars(&"a".repeat(60)), &chars("a")), None);
+        let within = |a: &str, b: &str, max| edit_distance_within(&chars(a), &chars(b), max);
+        assert_eq!(within("calculator", "calculater", 2), Some(1));
+        assert_eq!(within("todo", "tood", 1), Some(1));
+        assert_eq!(within("", "ab", 2), Some(2));
+        assert_eq!(within("kitten", "sitting", 2), None, "three edits");
+        assert_eq!(within("timer", "timer", 1), Some(0));
+        assert_eq!(within(&"a".repeat(60), &"a".repeat(60), 2), None);
+    }
+
+    /// The whole optimal-string-alignment table, for comparison with the banded one.
+    fn full_distance(a: &[char], b: &[char]) -> usize {
+        let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in table.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in table[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (table[i - 1][j] + 1)
+                    .min(table[i][j - 1] + 1)
+                    .min(table[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(table[i - 2][j - 2] + 1);
+                }
+                table[i][j] = best;
+            }
+        }
+        table[a.len()][b.len()]
     }
 
     #[test]
@@ -439,6 +592,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn the_banded_distance_is_the_full_one_up_to_the_limit(
+            a in "[abcde]{0,12}",
+            b in "[abcde]{0,12}",
+            max in 0usize..3,
+        ) {
+            let (a, b) = (chars(&a), chars(&b));
+            let full = full_distance(&a, &b);
+            let expected = (full <= max).then_some(full);
+            proptest::prop_assert_eq!(edit_distance_within(&a, &b, max), expected);
+        }
+
         #[test]
         fn any_request_scores_within_bounds(request in "\\PC{0,80}") {
             let library = crate::TemplateLibrary::builtin();

@@ -28,6 +28,7 @@ mod error;
 mod event;
 mod generator;
 mod intent;
+mod launch;
 mod pipeline;
 mod prompt;
 mod provider;
@@ -42,6 +43,7 @@ pub use crate::{
     event::GenerationEvent,
     generator::{Generator, GeneratorConfig, MAX_REQUEST_CHARS, SharedToolCatalog},
     intent::IntentMatch,
+    launch::Launched,
     prompt::BLUEPRINT_SCHEMA,
     provider::{
         ApiKey, ChatMessage, DEFAULT_GEMINI_MODEL, DEFAULT_OPENAI_MODEL, HttpConfig, HttpProvider,

@@ -1,225 +1,246 @@
-//! The LLM leg of generation: ask the provider, validate, one repair round with the
-//! diagnostics, and the best template as a fallback — so only valid Blueprints complete.
+//! The LLM leg of generation: ask the provider, stream its answer through the parser,
+//! validate, one repair round with the diagnostics, and the best template as a fallback — so
+//! only valid Blueprints complete.
+//!
+//! It is a [`Stream`] polled by the caller itself, not a task feeding a channel: each provider
+//! chunk is fed to the parser by reference and then moved, uncopied, into its `Token` event;
+//! the components it completed wait in a queue and follow it.
 
-use std::sync::Arc;
+use std::{
+    collections::VecDeque,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
 
-use agentos_blueprint::{Blueprint, Diagnostic, ToolCatalog};
-use futures_util::{FutureExt, StreamExt};
-use tokio::sync::mpsc::UnboundedSender;
+use futures_util::{Stream, StreamExt};
 
 use crate::{
     cache::Cached,
-    error::Error,
     event::GenerationEvent,
-    generator::{Generator, emit_answer},
+    generator::Generator,
     prompt,
-    provider::{ChatMessage, Provider, ProviderRequest},
-    validate::{self, Assembler},
+    provider::{ChatMessage, Provider, ProviderRequest, TokenStream},
+    validate::Assembler,
 };
 
-/// Runs the LLM leg for `request`, sending events to `events`.
-pub(crate) async fn run(
+/// The LLM leg for one request, as a stream of events. Dropping it drops the provider's
+/// stream, which cancels the request.
+pub(crate) struct LlmGeneration {
     generator: Generator,
     provider: Arc<dyn Provider>,
-    request: String,
-    key: String,
-    events: UnboundedSender<Vec<GenerationEvent>>,
-) {
-    let send_all = |batch: Vec<GenerationEvent>| {
-        // A closed receiver means the caller dropped the stream; the driver ends with it.
-        let _ = events.send(batch);
-    };
-    let send = |event: GenerationEvent| send_all(vec![event]);
-    let mut provider_request = ProviderRequest {
-        messages: vec![
-            ChatMessage::system(prompt::system_prompt(&request, generator.tools())),
-            ChatMessage::user(request.clone()),
-        ],
-        response_schema: Some(generator.inner.schema.clone()),
-    };
-    for round in 0..2 {
-        if round == 1 {
-            send(GenerationEvent::Start {
-                message: "Repairing the Blueprint...".to_owned(),
-            });
+    /// What the person asked for, normalised.
+    wanted: String,
+    /// The cache key; `None` when the cache is off.
+    key: Option<String>,
+    request: ProviderRequest,
+    /// 0 for the first answer, 1 for the repair.
+    round: u8,
+    /// Events ready to hand out, oldest first.
+    queue: VecDeque<GenerationEvent>,
+    /// Copies of this round's events, kept for the cache (only when it is on).
+    recorded: Vec<GenerationEvent>,
+    state: State,
+}
+
+enum State {
+    /// The next round's request is not sent yet.
+    Ask,
+    /// The provider is answering.
+    Streaming {
+        tokens: TokenStream,
+        /// Boxed: the parser is large, and moves only once per round.
+        assembler: Box<Assembler>,
+    },
+    /// `Complete` or `Error` is queued; nothing follows.
+    Done,
+}
+
+impl LlmGeneration {
+    /// The LLM leg for `request` (normalised); `first` are the events already decided (start,
+    /// the thought on why the model is asked). The request is sent when the stream is first
+    /// polled.
+    pub(crate) fn new(
+        generator: Generator,
+        provider: Arc<dyn Provider>,
+        wanted: String,
+        key: String,
+        first: Vec<GenerationEvent>,
+    ) -> LlmGeneration {
+        let provider_request = ProviderRequest {
+            messages: vec![
+                ChatMessage::system(prompt::system_prompt(&wanted, generator.tools())),
+                ChatMessage::user(wanted.as_str()),
+            ],
+            response_schema: Some(generator.inner.schema.clone()),
+        };
+        let key = (generator.inner.config.cache_capacity > 0).then_some(key);
+        LlmGeneration {
+            generator,
+            provider,
+            wanted,
+            key,
+            request: provider_request,
+            round: 0,
+            queue: VecDeque::from(first),
+            recorded: Vec::new(),
+            state: State::Ask,
         }
-        match ask(
-            provider.as_ref(),
-            &provider_request,
-            generator.tools(),
-            &send_all,
-        )
-        .await
-        {
-            Err(err) => {
-                send(GenerationEvent::Thought(format!("The model failed: {err}")));
-                break;
+    }
+
+    /// Sends this round's request.
+    fn ask(&mut self) {
+        self.recorded.clear();
+        match self.provider.stream(&self.request) {
+            Ok(tokens) => {
+                self.state = State::Streaming {
+                    tokens,
+                    assembler: Box::default(),
+                }
             }
-            Ok(Round {
-                text,
-                outcome: Ok(blueprint),
-                n_streamed,
-            }) => {
-                finish(
-                    &generator, &provider, key, text, blueprint, n_streamed, &send,
-                );
+            Err(err) => {
+                self.queue
+                    .push_back(GenerationEvent::Thought(format!("The model failed: {err}")));
+                self.fallback();
+            }
+        }
+    }
+
+    /// The provider's answer ended: complete it, ask for a repair, or fall back.
+    fn answered(&mut self, assembler: Box<Assembler>) {
+        // The text goes back to the model if it needs repairing; only the first answer can.
+        let text = (self.round == 0).then(|| assembler.text().to_owned());
+        let n_components = assembler.announced();
+        let diagnostics = match assembler.finish(self.generator.tools()) {
+            Ok(blueprint) => {
+                self.push(GenerationEvent::Thought(format!(
+                    "{n_components} components"
+                )));
+                self.push(GenerationEvent::Complete(Box::new(blueprint)));
+                if let Some(key) = self.key.take() {
+                    let cached = Cached {
+                        events: Arc::from(std::mem::take(&mut self.recorded)),
+                        origin: Arc::from(self.provider.name()),
+                    };
+                    self.generator.inner.cache.lock().insert(key, cached);
+                }
+                self.state = State::Done;
                 return;
             }
-            Ok(Round {
-                text,
-                outcome: Err(diagnostics),
-                ..
-            }) => {
-                let first = diagnostics
-                    .first()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                if round == 0 {
-                    send(GenerationEvent::Thought(format!(
-                        "The answer has {} problem(s), first {first}; asking for a repair",
-                        diagnostics.len()
-                    )));
-                    provider_request.messages.push(ChatMessage::assistant(text));
-                    provider_request
-                        .messages
-                        .push(ChatMessage::user(prompt::repair_message(&diagnostics)));
-                } else {
-                    send(GenerationEvent::Thought(format!(
-                        "The repaired answer is still invalid: {first}"
-                    )));
-                }
-            }
-        }
-    }
-    fallback(&generator, &request, &send);
-}
-
-/// One provider answer: its text, and the Blueprint or what is wrong with it.
-struct Round {
-    text: String,
-    outcome: Result<Blueprint, Vec<Diagnostic>>,
-    n_streamed: usize,
-}
-
-/// Largest Token event made by joining chunks that were already waiting.
-const MAX_COALESCED_BYTES: usize = 8 * 1024;
-
-async fn ask(
-    provider: &dyn Provider,
-    request: &ProviderRequest,
-    tools: &(dyn ToolCatalog + Send + Sync),
-    send_all: &impl Fn(Vec<GenerationEvent>),
-) -> Result<Round, Error> {
-    let mut tokens = provider.stream(request)?;
-    let mut assembler = Assembler::default();
-    let mut n_streamed = 0;
-    let mut failure = None;
-    let mut ended = false;
-    while !ended {
-        let Some(first) = tokens.next().await else {
-            break;
+            Err(diagnostics) => diagnostics,
         };
-        let mut chunk = first?;
-        // Chunks that are already waiting join this event: one event per network read, not
-        // one per provider chunk, when the consumer is slower than the producer.
-        while chunk.len() < MAX_COALESCED_BYTES {
-            match tokens.next().now_or_never() {
-                Some(Some(Ok(more))) => chunk.push_str(&more),
-                Some(Some(Err(err))) => {
-                    failure = Some(err);
-                    break;
-                }
-                Some(None) => {
-                    ended = true;
-                    break;
-                }
-                None => break,
+        let first = diagnostics
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match text {
+            Some(text) => {
+                self.queue.push_back(GenerationEvent::Thought(format!(
+                    "The answer has {} problem(s), first {first}; asking for a repair",
+                    diagnostics.len()
+                )));
+                self.queue.push_back(GenerationEvent::Start {
+                    message: "Repairing the Blueprint...".to_owned(),
+                });
+                self.request.messages.push(ChatMessage::assistant(text));
+                self.request
+                    .messages
+                    .push(ChatMessage::user(prompt::repair_message(&diagnostics)));
+                self.round += 1;
+                self.state = State::Ask;
+            }
+            None => {
+                self.queue.push_back(GenerationEvent::Thought(format!(
+                    "The repaired answer is still invalid: {first}"
+                )));
+                self.fallback();
             }
         }
-        let completed = assembler.feed(&chunk);
-        // One channel send per chunk, not per event.
-        let mut batch = Vec::with_capacity(1 + completed.len());
-        batch.push(GenerationEvent::Token(chunk));
-        for (path, component) in completed {
-            n_streamed += 1;
-            batch.push(GenerationEvent::Component {
-                path,
-                component: Box::new(component),
-            });
+    }
+
+    /// Queues `event`, and a copy for the cache when it is on.
+    fn push(&mut self, event: GenerationEvent) {
+        if self.key.is_some() {
+            self.recorded.push(event.clone());
         }
-        send_all(batch);
-        if let Some(err) = failure {
-            return Err(err);
+        self.queue.push_back(event);
+    }
+
+    /// Answers with the best template (or the scratchpad) and says so.
+    fn fallback(&mut self) {
+        self.state = State::Done;
+        let best = self.generator.templates().best_match(&self.wanted);
+        match self.generator.template_answer(&self.wanted, best, true) {
+            Ok(answer) => {
+                self.queue.push_back(GenerationEvent::Thought(format!(
+                    "Falling back to an offline answer. {}",
+                    answer.thought
+                )));
+                self.queue.push_back(GenerationEvent::Start {
+                    message: "Using an offline template...".to_owned(),
+                });
+                self.queue.extend(answer.events);
+            }
+            Err(err) => self
+                .queue
+                .push_back(GenerationEvent::Error(err.to_string())),
         }
     }
-    let (text, outcome) = assembler.finish(tools);
-    Ok(Round {
-        text,
-        outcome,
-        n_streamed,
-    })
 }
 
-fn finish(
-    generator: &Generator,
-    provider: &Arc<dyn Provider>,
-    key: String,
-    text: String,
-    blueprint: Blueprint,
-    n_streamed: usize,
-    send: &impl Fn(GenerationEvent),
-) {
-    if n_streamed == 0 {
-        for (path, component) in validate::top_level(&blueprint) {
-            send(GenerationEvent::Component {
-                path,
-                component: Box::new(component),
-            });
+impl Stream for LlmGeneration {
+    type Item = GenerationEvent;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<GenerationEvent>> {
+        let this = self.get_mut();
+        // Most polls only hand out a queued component: keep that path small.
+        match this.queue.pop_front() {
+            Some(event) => Poll::Ready(Some(event)),
+            None => this.advance(cx),
         }
     }
-    send(GenerationEvent::Thought(format!(
-        "{} components",
-        blueprint.ui.all_components().count()
-    )));
-    if generator.inner.config.cache_capacity == 0 {
-        // Nothing keeps the answer: the Blueprint moves into the event, uncloned.
-        send(GenerationEvent::Complete(Box::new(blueprint)));
-        return;
-    }
-    send(GenerationEvent::Complete(Box::new(blueprint.clone())));
-    generator.inner.cache.lock().insert(
-        key,
-        Cached {
-            source: Arc::from(text),
-            blueprint: Arc::new(blueprint),
-            origin: Arc::from(provider.name()),
-        },
-    );
 }
 
-/// Answers with the best template (or the scratchpad) and says so.
-fn fallback(generator: &Generator, request: &str, send: &impl Fn(GenerationEvent)) {
-    let best = generator.templates().best_match(request);
-    match generator.template_answer(request, best) {
-        Ok(answer) => {
-            send(GenerationEvent::Thought(format!(
-                "Falling back to an offline answer. {}",
-                answer.thought
-            )));
-            send(GenerationEvent::Start {
-                message: "Using an offline template...".to_owned(),
-            });
-            let mut events = Vec::new();
-            emit_answer(
-                &mut events,
-                &answer.cached.source,
-                &answer.cached.blueprint,
-                generator.inner.config.chunk_chars,
-            );
-            for event in events {
-                send(event);
+impl LlmGeneration {
+    /// Moves the generation on until an event is ready or the provider is pending.
+    #[inline(never)]
+    fn advance(&mut self, cx: &mut Context<'_>) -> Poll<Option<GenerationEvent>> {
+        let this = self;
+        loop {
+            if let Some(event) = this.queue.pop_front() {
+                return Poll::Ready(Some(event));
+            }
+            match &mut this.state {
+                State::Done => return Poll::Ready(None),
+                State::Ask => this.ask(),
+                State::Streaming { tokens, assembler } => match tokens.poll_next_unpin(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Some(Ok(chunk))) => {
+                        // The queue is empty here, so the components this chunk completed
+                        // follow its token.
+                        assembler.feed(&chunk, &mut this.queue);
+                        if this.key.is_some() {
+                            this.recorded.push(GenerationEvent::Token(chunk.clone()));
+                            this.recorded.extend(this.queue.iter().cloned());
+                        }
+                        return Poll::Ready(Some(GenerationEvent::Token(chunk)));
+                    }
+                    Poll::Ready(Some(Err(err))) => {
+                        this.queue.push_back(GenerationEvent::Thought(format!(
+                            "The model failed: {err}"
+                        )));
+                        this.fallback();
+                    }
+                    Poll::Ready(None) => {
+                        let State::Streaming { assembler, .. } =
+                            std::mem::replace(&mut this.state, State::Done)
+                        else {
+                            continue;
+                        };
+                        this.answered(assembler);
+                    }
+                },
             }
         }
-        Err(err) => send(GenerationEvent::Error(err.to_string())),
     }
 }

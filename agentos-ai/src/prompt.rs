@@ -1,7 +1,7 @@
 //! The system prompt for Blueprint generation: the format, the component catalogue, only the
 //! tools the request is likely to need, and one worked example; plus the repair message.
 
-use std::fmt::Write;
+use std::{fmt::Write, sync::OnceLock};
 
 use agentos_blueprint::{Diagnostic, ToolCatalog};
 
@@ -38,7 +38,25 @@ pub const BLUEPRINT_SCHEMA: &str = r##"{
 
 /// The system prompt for `request`; it lists only tools `tools` has.
 pub(crate) fn system_prompt(request: &str, tools: &dyn ToolCatalog) -> String {
-    let mut prompt = String::from(
+    let head = prompt_head();
+    let mut prompt = String::with_capacity(head.len() + 4096);
+    prompt.push_str(head);
+    prompt.push_str("\nTools:\n");
+    for family in relevant_tools(request) {
+        for tool in family.tools.iter().filter(|tool| tools.has_tool(tool.name)) {
+            let _ = writeln!(prompt, "- {} {}", tool.name, tool.summary);
+        }
+    }
+    prompt.push_str(EXAMPLE);
+    prompt
+}
+
+/// The part of the prompt every request shares: the format and the component catalogue, built
+/// once.
+fn prompt_head() -> &'static str {
+    static HEAD: OnceLock<String> = OnceLock::new();
+    HEAD.get_or_init(|| {
+        let mut head = String::from(
         "You design apps for AgentOS. Answer with ONE JSON object, a Blueprint, and nothing else: no prose, no code fence.\n\
          Shape: {\"app\": {\"id\": kebab-case, \"name\", \"description\", \"icon\": one emoji, \"category\"}, \
          \"ui\": {\"title\", \"layout\": \"vertical\", \"components\": [...]}}.\n\
@@ -47,25 +65,20 @@ pub(crate) fn system_prompt(request: &str, tools: &dyn ToolCatalog) -> String {
          Every button needs an on_event. Use only the components and tools listed below. \
          A component's id is its state key: inputs hold what is typed, texts show their content.\n\nComponents:\n",
     );
-    for component in COMPONENTS {
-        let _ = writeln!(prompt, "- {}: {}", component.kind, component.props);
-    }
-    prompt.push_str("\nTools:\n");
-    for family in relevant_tools(request) {
-        for tool in family.tools.iter().filter(|tool| tools.has_tool(tool.name)) {
-            let _ = writeln!(prompt, "- {} {}", tool.name, tool.summary);
+        for component in COMPONENTS {
+            let _ = writeln!(head, "- {}: {}", component.kind, component.props);
         }
-    }
-    prompt.push_str(
-        "\nExample, a counter:\n\
+        head
+    })
+}
+
+/// The worked example that ends the prompt.
+const EXAMPLE: &str = "\nExample, a counter:\n\
          {\"app\": {\"id\": \"counter\", \"name\": \"Counter\", \"icon\": \"🔢\", \"category\": \"utilities\"}, \"ui\": {\"title\": \"Counter\", \"layout\": \"vertical\", \"components\": [\
          {\"type\": \"text\", \"id\": \"count\", \"props\": {\"content\": \"0\", \"variant\": \"h1\"}}, \
          {\"type\": \"row\", \"id\": \"controls\", \"children\": [\
          {\"type\": \"button\", \"id\": \"increment\", \"props\": {\"text\": \"+1\"}, \"on_event\": {\"click\": {\"tool\": \"ui.compute\", \"args\": {\"key\": \"count\", \"expression\": \"{count}+1\"}}}}, \
-         {\"type\": \"button\", \"id\": \"reset\", \"props\": {\"text\": \"Reset\"}, \"on_event\": {\"click\": {\"tool\": \"ui.clear\", \"args\": {\"key\": \"count\"}}}}]}]}}\n",
-    );
-    prompt
-}
+         {\"type\": \"button\", \"id\": \"reset\", \"props\": {\"text\": \"Reset\"}, \"on_event\": {\"click\": {\"tool\": \"ui.clear\", \"args\": {\"key\": \"count\"}}}}]}]}}\n";
 
 /// The user message of a repair round: what was wrong, and what to send back.
 pub(crate) fn repair_message(diagnostics: &[Diagnostic]) -> String {

@@ -8,42 +8,103 @@
 //! an app must have at least one component, and decides what counts as invalid (any error; a
 //! warning alone does not stop an app from running).
 
+use std::sync::Arc;
+
 use agentos_blueprint::{
-    Blueprint, Component, Diagnostic, Event, Parsed, Severity, StreamParser, ToolCatalog,
+    Blueprint, Diagnostic, Event, Parsed, Severity, StreamParser, ToolCatalog,
 };
 
-/// Feeds streamed Blueprint text to a [`StreamParser`].
+use crate::event::GenerationEvent;
+
+/// Feeds streamed Blueprint text to a [`StreamParser`] and turns what it completes into
+/// [`GenerationEvent::Component`]s.
 #[derive(Debug, Default)]
 pub(crate) struct Assembler {
     parser: StreamParser,
+    /// Components announced so far.
+    announced: usize,
 }
 
 impl Assembler {
-    /// Adds a chunk; returns the components it completed, with their paths. Components
-    /// complete children first, and a container comes without its children (they were
-    /// announced before it).
-    pub(crate) fn feed(&mut self, chunk: &str) -> Vec<(String, Component)> {
-        self.parser
-            .feed(chunk)
-            .into_iter()
-            .filter_map(|event| match event {
-                Event::Component {
-                    path, component, ..
-                } => Some((path, component)),
-                _ => None,
-            })
-            .collect()
+    /// Adds a chunk and appends a `Component` event to `out` for each component it completed,
+    /// children first (a container comes without its children: they were announced before
+    /// it). The chunk itself is only read: the caller moves it into its `Token` event.
+    pub(crate) fn feed(&mut self, chunk: &str, out: &mut impl Extend<GenerationEvent>) {
+        let events = self.parser.feed(chunk);
+        if !events.is_empty() {
+            let announced = &mut self.announced;
+            out.extend(
+                events
+                    .into_iter()
+                    .filter_map(component_event)
+                    .inspect(|_| *announced += 1),
+            );
+        }
     }
 
-    /// Ends the input: returns everything fed and the validated Blueprint, or every diagnostic
-    /// (errors first) for a repair round.
-    pub(crate) fn finish(
-        self,
-        tools: &dyn ToolCatalog,
-    ) -> (String, Result<Blueprint, Vec<Diagnostic>>) {
-        let text = self.parser.text().to_owned();
-        (text, verdict(self.parser.finish_with(tools)))
+    /// How many components have been announced: for a valid Blueprint, all of them.
+    pub(crate) fn announced(&self) -> usize {
+        self.announced
     }
+
+    /// Everything fed so far.
+    pub(crate) fn text(&self) -> &str {
+        self.parser.text()
+    }
+
+    /// Ends the input: the validated Blueprint, or every diagnostic (errors first) for a
+    /// repair round. The parser's own result is validated once, against `tools`.
+    pub(crate) fn finish(self, tools: &dyn ToolCatalog) -> Result<Blueprint, Vec<Diagnostic>> {
+        verdict(self.parser.finish_with(tools))
+    }
+}
+
+/// The one place a parser event becomes a generation event: a completed component moves into
+/// a `Component` event (its position and child count are not part of the protocol).
+fn component_event(event: Event) -> Option<GenerationEvent> {
+    match event {
+        Event::Component {
+            path, component, ..
+        } => Some(GenerationEvent::Component {
+            path,
+            component: Arc::new(component),
+        }),
+        _ => None,
+    }
+}
+
+/// Streams a finished Blueprint text through the [`Assembler`] in pieces of `chunk_chars`
+/// characters (never inside a character): the `Token` and `Component` events a model that
+/// wrote this text would have produced, and the verdict against `tools`.
+pub(crate) fn stream_text(
+    text: &str,
+    chunk_chars: usize,
+    tools: &dyn ToolCatalog,
+) -> (Vec<GenerationEvent>, Result<Blueprint, Vec<Diagnostic>>) {
+    let mut assembler = Assembler::default();
+    let mut events = Vec::new();
+    for chunk in chunks(text, chunk_chars.max(1)) {
+        events.push(GenerationEvent::Token(chunk.to_owned()));
+        assembler.feed(chunk, &mut events);
+    }
+    (events, assembler.finish(tools))
+}
+
+/// Splits `text` into pieces of at most `n_chars` characters, never inside a character.
+fn chunks(text: &str, n_chars: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .char_indices()
+            .nth(n_chars)
+            .map_or(rest.len(), |(index, _)| index);
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
 }
 
 /// Parses and validates a whole Blueprint document against `tools`.
@@ -73,18 +134,6 @@ fn verdict(parsed: Parsed) -> Result<Blueprint, Vec<Diagnostic>> {
     } else {
         Ok(parsed.blueprint)
     }
-}
-
-/// The top-level components of `blueprint` with their paths, for the `Component` events of an
-/// answer that was not streamed from a model (a template, a cache hit).
-pub(crate) fn top_level(blueprint: &Blueprint) -> Vec<(String, Component)> {
-    blueprint
-        .ui
-        .components
-        .iter()
-        .enumerate()
-        .map(|(index, component)| (format!("ui.components[{index}]"), component.clone()))
-        .collect()
 }
 
 #[cfg(test)]
@@ -165,19 +214,55 @@ mod tests {
         let mut announced = Vec::new();
         for chunk in text.as_bytes().chunks(7) {
             let chunk = std::str::from_utf8(chunk).unwrap();
-            announced.extend(assembler.feed(chunk).into_iter().map(|(path, _)| path));
+            assembler.feed(chunk, &mut announced);
         }
+        let paths: Vec<&str> = announced
+            .iter()
+            .map(|event| match event {
+                GenerationEvent::Component { path, .. } => path.as_str(),
+                other => panic!("only components: {other:?}"),
+            })
+            .collect();
         assert_eq!(
-            announced,
+            paths,
             [
                 "ui.components[0].children[0]",
                 "ui.components[0]",
                 "ui.components[1]"
             ]
         );
-        let (streamed, outcome) = assembler.finish(&TOOLS);
-        assert_eq!(streamed, text);
+        assert_eq!(assembler.text(), text);
+        assert_eq!(
+            assembler.finish(&TOOLS).unwrap(),
+            check(text, &TOOLS).unwrap()
+        );
+    }
+
+    #[test]
+    fn streamed_text_gives_tokens_then_the_components_each_completed() {
+        let text = r#"{"app": {"id": "a", "name": "A"}, "ui": {"components": [{"type": "text", "id": "t", "props": {"content": "÷×"}}]}}"#;
+        let (events, outcome) = stream_text(text, 10, &TOOLS);
+        let tokens: String = events
+            .iter()
+            .filter_map(|event| match event {
+                GenerationEvent::Token(chunk) => Some(chunk.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tokens, text);
+        assert!(matches!(
+            events.last(),
+            Some(GenerationEvent::Component { path, .. }) if path == "ui.components[0]"
+        ));
         assert_eq!(outcome.unwrap(), check(text, &TOOLS).unwrap());
+        assert!(stream_text("", 10, &TOOLS).1.is_err());
+    }
+
+    #[test]
+    fn chunks_respect_character_boundaries() {
+        let pieces: Vec<&str> = chunks("ab÷cd×e", 2).collect();
+        assert_eq!(pieces, ["ab", "÷c", "d×", "e"]);
+        assert_eq!(chunks("", 5).count(), 0);
     }
 
     proptest::proptest! {
@@ -186,8 +271,9 @@ mod tests {
             let _ = check(&text, &TOOLS);
             let mut assembler = Assembler::default();
             let cut = (0..=cut.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-            let _ = assembler.feed(&text[..cut]);
-            let _ = assembler.feed(&text[cut..]);
+            let mut events = Vec::new();
+            assembler.feed(&text[..cut], &mut events);
+            assembler.feed(&text[cut..], &mut events);
             let _ = assembler.finish(&TOOLS);
         }
     }

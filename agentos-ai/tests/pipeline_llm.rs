@@ -256,6 +256,26 @@ async fn a_repeated_request_hits_the_cache_without_asking_again() {
     assert_eq!(completed(&first), completed(&second));
     assert!(thoughts(&second).contains(&"Answered from the cache (openai:gpt-test)".to_owned()));
     assert_eq!(server.received.lock().len(), 1);
+    // The hit replays the answer's own tokens and components, in the same order.
+    let streamed = |events: &[GenerationEvent]| -> Vec<GenerationEvent> {
+        events
+            .iter()
+            .filter(|event| {
+                matches!(
+                    event,
+                    GenerationEvent::Token(_) | GenerationEvent::Component { .. }
+                )
+            })
+            .cloned()
+            .collect()
+    };
+    let replayed = streamed(&second);
+    assert!(
+        replayed
+            .iter()
+            .any(|event| matches!(event, GenerationEvent::Component { .. }))
+    );
+    assert_eq!(streamed(&first), replayed);
 }
 
 #[tokio::test]

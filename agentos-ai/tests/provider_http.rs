@@ -43,7 +43,9 @@ fn request() -> ProviderRequest {
             ChatMessage::system("You write Blueprints."),
             ChatMessage::user("a counter"),
         ],
-        response_schema: Some(serde_json::json!({"type": "object", "required": ["app", "ui"]})),
+        response_schema: Some(std::sync::Arc::new(
+            serde_json::json!({"type": "object", "required": ["app", "ui"]}),
+        )),
     }
 }
 

@@ -66,31 +66,33 @@ impl From<JsonRejection> for ApiError {
 
 impl From<agentos_tools::Error> for ApiError {
     fn from(err: agentos_tools::Error) -> ApiError {
-        use agentos_tools::Error as E;
-        let status = match &err {
-            E::UnknownApp(_) | E::UnknownComponent { .. } | E::NotFound { .. } => {
-                StatusCode::NOT_FOUND
-            }
-            E::UnboundEvent { .. }
-            | E::InvalidParam { .. }
-            | E::Expression { .. }
-            | E::Blueprint(_)
-            | E::Launch { .. } => StatusCode::BAD_REQUEST,
-            E::UnknownTool(_) | E::Budget { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            E::CapabilityDenied { .. }
-            | E::Kernel(
-                agentos_kernel::Error::PermissionDenied { .. }
-                | agentos_kernel::Error::NetworkDenied { .. },
-            ) => StatusCode::FORBIDDEN,
-            E::Http { .. } => StatusCode::BAD_GATEWAY,
-            E::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
-            E::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
         ApiError {
-            status,
+            status: tools_status(&err),
             message: err.to_string(),
         }
+    }
+}
+
+/// The HTTP status for a runtime error.
+fn tools_status(err: &agentos_tools::Error) -> StatusCode {
+    use agentos_tools::Error as E;
+    match err {
+        E::UnknownApp(_) | E::UnknownComponent { .. } | E::NotFound { .. } => StatusCode::NOT_FOUND,
+        E::UnboundEvent { .. }
+        | E::InvalidParam { .. }
+        | E::Expression { .. }
+        | E::Blueprint(_)
+        | E::Launch { .. } => StatusCode::BAD_REQUEST,
+        E::UnknownTool(_) | E::Budget { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        E::CapabilityDenied { .. }
+        | E::Kernel(
+            agentos_kernel::Error::PermissionDenied { .. }
+            | agentos_kernel::Error::NetworkDenied { .. },
+        ) => StatusCode::FORBIDDEN,
+        E::Http { .. } => StatusCode::BAD_GATEWAY,
+        E::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+        E::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -108,8 +110,11 @@ impl From<agentos_blueprint::Error> for ApiError {
 
 impl From<agentos_ai::Error> for ApiError {
     fn from(err: agentos_ai::Error) -> ApiError {
-        let status = match err {
-            agentos_ai::Error::InvalidRequest(_) => StatusCode::BAD_REQUEST,
+        let status = match &err {
+            agentos_ai::Error::InvalidRequest(_) | agentos_ai::Error::Generation(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            agentos_ai::Error::Launch { source, .. } => tools_status(source),
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError {

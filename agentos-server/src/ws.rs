@@ -10,7 +10,6 @@ use axum::{
     },
     response::Response,
 };
-use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
@@ -110,33 +109,35 @@ async fn handle(state: &ServerState, message: ClientMessage) -> Vec<Value> {
 
 async fn generate(state: &ServerState, request: &str) -> Vec<Value> {
     let mut replies = Vec::new();
-    let mut events = state.generator.stream(request);
-    while let Some(event) = events.next().await {
-        let reply = match event {
-            GenerationEvent::Start { message } => {
-                json!({"type": "generation_start", "message": message})
-            }
-            GenerationEvent::Thought(content) => json!({"type": "thought", "content": content}),
-            GenerationEvent::Token(content) => {
-                json!({"type": "generation_token", "content": content})
-            }
-            GenerationEvent::Complete(blueprint) => {
-                match state.runtime.launch((*blueprint).clone()) {
-                    Ok(app_id) => {
-                        replies.push(
-                            json!({"type": "ui_generated", "app_id": app_id, "ui_spec": blueprint}),
-                        );
-                        json!({"type": "complete"})
-                    }
-                    Err(err) => error(err.to_string()),
-                }
-            }
-            GenerationEvent::Error(message) => error(message),
-            _ => continue,
-        };
-        replies.push(reply);
+    let outcome = state
+        .generator
+        .generate_and_launch(&state.runtime, request, |event| {
+            replies.extend(progress_message(event));
+        })
+        .await;
+    match outcome {
+        Ok(launched) => {
+            replies.push(json!({
+                "type": "ui_generated", "app_id": launched.app_id, "ui_spec": launched.blueprint.as_ref(),
+            }));
+            replies.push(json!({"type": "complete"}));
+        }
+        Err(err) => replies.push(error(err.to_string())),
     }
     replies
+}
+
+/// The message for a generation step a view shows while it waits; the outcome (`ui_generated`
+/// and `complete`, or `error`) is sent once the app is launched.
+fn progress_message(event: &GenerationEvent) -> Option<Value> {
+    Some(match event {
+        GenerationEvent::Start { message } => {
+            json!({"type": "generation_start", "message": message})
+        }
+        GenerationEvent::Thought(content) => json!({"type": "thought", "content": content}),
+        GenerationEvent::Token(content) => json!({"type": "generation_token", "content": content}),
+        _ => return None,
+    })
 }
 
 fn error(message: String) -> Value {

@@ -46,7 +46,7 @@ fn body(config: &ProviderConfig, request: &ProviderRequest) -> Value {
         json!({"temperature": config.temperature, "maxOutputTokens": config.max_output_tokens});
     if let (true, Some(schema)) = (config.structured_output, &request.response_schema) {
         generation["responseMimeType"] = json!("application/json");
-        generation["responseJsonSchema"] = schema.clone();
+        generation["responseJsonSchema"] = Value::clone(schema);
     }
     let mut body = json!({"contents": contents, "generationConfig": generation});
     let system = request.system_text();
@@ -98,6 +98,8 @@ pub(crate) fn extract(data: &str) -> Result<Chunk, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
     use crate::provider::{ChatMessage, config::ApiKey};
 
     #[test]
@@ -109,7 +111,7 @@ mod tests {
                 ChatMessage::user("hi"),
                 ChatMessage::assistant("hello"),
             ],
-            response_schema: Some(json!({"type": "object"})),
+            response_schema: Some(Arc::new(json!({"type": "object"}))),
         };
         let body = body(&config, &request);
         assert_eq!(body["systemInstruction"]["parts"][0]["text"], "be brief");

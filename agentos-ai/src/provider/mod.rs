@@ -73,8 +73,9 @@ impl ChatMessage {
 pub struct ProviderRequest {
     /// The conversation, oldest first.
     pub messages: Vec<ChatMessage>,
-    /// A JSON Schema for structured output, passed where the provider supports it.
-    pub response_schema: Option<Value>,
+    /// A JSON Schema for structured output, passed where the provider supports it. Shared:
+    /// every generation sends the same one.
+    pub response_schema: Option<Arc<Value>>,
 }
 
 impl ProviderRequest {

@@ -48,8 +48,7 @@ fn body(config: &ProviderConfig, request: &ProviderRequest) -> Value {
         "max_tokens": config.max_output_tokens,
     });
     if let (true, Some(schema)) = (config.structured_output, &request.response_schema) {
-        body["response_format"] =
-            json!({"type": "json_schema", "json_schema": {"name": "blueprint", "schema": schema}});
+        body["response_format"] = json!({"type": "json_schema", "json_schema": {"name": "blueprint", "schema": schema.as_ref()}});
     }
     body
 }
@@ -81,6 +80,8 @@ pub(crate) fn extract(data: &str) -> Result<Chunk, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
     use crate::provider::ChatMessage;
 
     #[test]
@@ -88,7 +89,7 @@ mod tests {
         let config = ProviderConfig::openai("http://127.0.0.1:1/v1", "m", None);
         let request = ProviderRequest {
             messages: vec![ChatMessage::system("s"), ChatMessage::user("u")],
-            response_schema: Some(json!({"type": "object"})),
+            response_schema: Some(Arc::new(json!({"type": "object"}))),
         };
         let body = body(&config, &request);
         assert_eq!(body["stream"], true);

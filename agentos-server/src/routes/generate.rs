@@ -1,11 +1,9 @@
 //! `POST /generate-ui`: generate an app from words and launch it.
 
-use agentos_ai::GenerationEvent;
 use axum::{
     Json,
     extract::{State, rejection::JsonRejection},
 };
-use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::{dto::GenerateRequest, error::ApiError, state::ServerState};
@@ -17,20 +15,13 @@ pub(crate) async fn generate_ui(
     payload: Result<Json<GenerateRequest>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Json(request) = payload?;
-    let mut events = state.generator.stream(&request.message);
-    let mut thoughts = Vec::new();
-    while let Some(event) = events.next().await {
-        match event {
-            GenerationEvent::Thought(thought) => thoughts.push(thought),
-            GenerationEvent::Complete(blueprint) => {
-                let app_id = state.runtime.launch((*blueprint).clone())?;
-                return Ok(Json(
-                    json!({"app_id": app_id, "blueprint": blueprint, "thoughts": thoughts}),
-                ));
-            }
-            GenerationEvent::Error(message) => return Err(ApiError::bad_request(message)),
-            _ => {}
-        }
-    }
-    Err(agentos_ai::Error::Incomplete(request.message).into())
+    let launched = state
+        .generator
+        .generate_and_launch(&state.runtime, &request.message, |_| {})
+        .await?;
+    Ok(Json(json!({
+        "app_id": launched.app_id,
+        "blueprint": launched.blueprint.as_ref(),
+        "thoughts": launched.thoughts,
+    })))
 }
