@@ -1,0 +1,349 @@
+//! Reading a component in either form (explicit or keyed) into its parts, with its event
+//! bindings.
+
+use serde_json::{Map, Value};
+
+use crate::{
+    model::{Component, EventBinding},
+    node::{Member, Node, NodeValue, members_into_map, push_key},
+    stream::EXPLICIT_KEYS,
+};
+
+use super::{Builder, take};
+
+impl Builder {
+    /// A list of components at `depth` (1 for `ui.components`).
+    pub(super) fn components(&mut self, node: Node, depth: usize) -> Vec<Component> {
+        match node.value {
+            NodeValue::Null => Vec::new(),
+            NodeValue::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (index, item) in items.into_iter().enumerate() {
+                    // Components the stream already built (or rejected) as they completed.
+                    match item.value {
+                        NodeValue::Built(component) => {
+                            out.push(*component);
+                            continue;
+                        }
+                        NodeValue::Dropped => continue,
+                        _ => {}
+                    }
+                    if let Some(component) = self.at_index(index, |b| b.component_tree(item, depth))
+                    {
+                        out.push(component);
+                    }
+                }
+                out
+            }
+            _ => {
+                self.error(
+                    node.start,
+                    format!("components must be a list, found {}", node.type_name()),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// One component and its children, at nesting `depth` (1 = top level).
+    pub(crate) fn component_tree(&mut self, node: Node, depth: usize) -> Option<Component> {
+        if depth == self.limits.max_depth + 1 {
+            self.error(
+                node.start,
+                format!(
+                    "components are nested more than {} levels deep; flatten the layout",
+                    self.limits.max_depth
+                ),
+            );
+        }
+        let start = node.start;
+        let members = match node.value {
+            NodeValue::String(content) => {
+                let mut props = Map::new();
+                props.insert("content".to_owned(), Value::String(content));
+                let id = self.auto_id("text");
+                self.check_id(&id, start);
+                return Some(Component {
+                    kind: "text".to_owned(),
+                    id,
+                    props,
+                    ..Component::default()
+                });
+            }
+            NodeValue::Object(members) => members,
+            _ => {
+                self.error(
+                    start,
+                    format!(
+                        "a component must be an object or a string, found {}",
+                        node.type_name()
+                    ),
+                );
+                return None;
+            }
+        };
+        let keyed = members
+            .first()
+            .is_some_and(|first| !EXPLICIT_KEYS.contains(&first.key.as_str()));
+        let parts = if keyed {
+            self.keyed_parts(members)
+        } else {
+            self.explicit_parts(members, start)
+        }?;
+        Some(self.finish_component(parts, depth))
+    }
+
+    fn explicit_parts(&mut self, members: Vec<Member>, start: usize) -> Option<Parts> {
+        let mut slots = self.slots(members);
+        let kind_member = take(&mut slots, "type");
+        let Some(kind_member) = kind_member else {
+            self.error(
+                start,
+                "component has no `type`; add e.g. \"type\": \"text\"".to_owned(),
+            );
+            return None;
+        };
+        let kind_start = kind_member.node.start;
+        let kind = self.at_key("type", |b| b.string(kind_member.node, "type"));
+        if kind.is_empty() {
+            self.at_key("type", |b| {
+                b.error(kind_start, "`type` cannot be empty".to_owned())
+            });
+            return None;
+        }
+        let mut parts = Parts::new(kind, kind_start);
+        if let Some(member) = take(&mut slots, "id") {
+            let id_start = member.node.start;
+            parts.id = self.at_key("id", |b| b.string(member.node, "id"));
+            parts.id_start = id_start;
+        }
+        if let Some(member) = take(&mut slots, "props") {
+            self.at_key("props", |b| match member.node.value {
+                NodeValue::Map(map) => {
+                    // Built straight into a map while parsing; the offsets came along.
+                    b.map_duplicates(&map.duplicates);
+                    parts.prop_locs = map.spans.iter().map(|&(_, value)| (value, true)).collect();
+                    parts.props = map.map;
+                }
+                NodeValue::Object(props) => {
+                    for prop in b.slots(props).into_iter().flatten() {
+                        Builder::add_prop(&mut parts, prop, true);
+                    }
+                }
+                NodeValue::Null => {}
+                _ => b.error(
+                    member.node.start,
+                    format!(
+                        "`props` must be an object, found {}",
+                        member.node.type_name()
+                    ),
+                ),
+            });
+        }
+        if let Some(member) = take(&mut slots, "style") {
+            Builder::add_prop(&mut parts, member, false);
+        }
+        if let Some(member) = take(&mut slots, "on_event") {
+            self.at_key("on_event", |b| b.events_object(member.node, &mut parts));
+        }
+        parts.template = take(&mut slots, "$template").map(|m| m.node);
+        parts.condition = take(&mut slots, "$if").map(|m| m.node.into_value());
+        parts.repeat = take(&mut slots, "$for").map(|m| m.node.into_value());
+        if let Some(member) = take(&mut slots, "children") {
+            parts.children_start = Some(member.node.start);
+            parts.children = Some(member.node);
+        }
+        self.unknown(slots, "component field", "; put properties under `props`");
+        Some(parts)
+    }
+
+    fn keyed_parts(&mut self, members: Vec<Member>) -> Option<Parts> {
+        let mut members = members.into_iter();
+        let first = members.next()?;
+        for extra in members {
+            let key = extra.key;
+            self.at_key(&key, |b| {
+                b.error(
+                    extra.key_start,
+                    format!("a keyed component has exactly one key; move `{key}` into its object or make it a separate component"),
+                );
+            });
+        }
+        let header = first.key;
+        let (kind, id) = match header.split_once('#') {
+            Some((kind, id)) => (kind.to_owned(), id.to_owned()),
+            None => (header.clone(), String::new()),
+        };
+        let mark = self.path.len();
+        push_key(&mut self.path, &header);
+        if kind.is_empty() {
+            self.error(
+                first.key_start,
+                format!("`{header}` names no component type; write `type#id`"),
+            );
+            self.path.truncate(mark);
+            return None;
+        }
+        let mut parts = Parts::new(kind, first.key_start);
+        parts.id = id;
+        parts.id_start = first.key_start;
+        match first.node.value {
+            NodeValue::Null => {}
+            NodeValue::Object(body) => {
+                for member in self.slots(body).into_iter().flatten() {
+                    match member.key.as_str() {
+                        "children" => {
+                            parts.children_start = Some(member.node.start);
+                            parts.children = Some(member.node);
+                        }
+                        "$template" => parts.template = Some(member.node),
+                        "$if" => parts.condition = Some(member.node.into_value()),
+                        "$for" => parts.repeat = Some(member.node.into_value()),
+                        "on_event" => {
+                            self.at_key("on_event", |b| b.events_object(member.node, &mut parts))
+                        }
+                        "id" if parts.id.is_empty() => {
+                            parts.id_start = member.node.start;
+                            parts.id = self.at_key("id", |b| b.string(member.node, "id"));
+                        }
+                        key if key.starts_with('@') => {
+                            let event = key[1..].to_owned();
+                            let key = member.key.clone();
+                            self.at_key(&key, |b| b.event(event, member.node, &mut parts));
+                        }
+                        _ => Builder::add_prop(&mut parts, member, false),
+                    }
+                }
+            }
+            _ => self.error(
+                first.node.start,
+                format!(
+                    "keyed component `{header}` must map to an object of props, found {}",
+                    first.node.type_name()
+                ),
+            ),
+        }
+        parts.path_mark = Some(mark);
+        Some(parts)
+    }
+
+    fn events_object(&mut self, node: Node, parts: &mut Parts) {
+        match node.value {
+            NodeValue::Null => {}
+            NodeValue::Object(events) => {
+                for member in self.slots(events).into_iter().flatten() {
+                    let event = member.key.clone();
+                    self.at_key(&member.key, |b| b.event(event, member.node, parts));
+                }
+            }
+            _ => self.error(
+                node.start,
+                format!("`on_event` must be an object, found {}", node.type_name()),
+            ),
+        }
+    }
+
+    fn event(&mut self, event: String, node: Node, parts: &mut Parts) {
+        let start = node.start;
+        if let Some(binding) = self.binding(node) {
+            parts
+                .events
+                .push((event, binding, start, self.path.clone()));
+        }
+    }
+
+    pub(super) fn binding(&mut self, node: Node) -> Option<EventBinding> {
+        match node.value {
+            NodeValue::String(tool) if !tool.is_empty() => Some(EventBinding {
+                tool,
+                ..EventBinding::default()
+            }),
+            NodeValue::Object(members) => {
+                let mut slots = self.slots(members);
+                let tool = match take(&mut slots, "tool") {
+                    Some(member) => self.at_key("tool", |b| b.string(member.node, "tool")),
+                    None => String::new(),
+                };
+                if tool.is_empty() {
+                    self.error(node.start, "event binding has no `tool`".to_owned());
+                    return None;
+                }
+                let args = match take(&mut slots, "args") {
+                    Some(member) => match member.node.value {
+                        NodeValue::Object(args) => members_into_map(args),
+                        NodeValue::Null => Map::new(),
+                        _ => {
+                            self.at_key("args", |b| {
+                                b.error(
+                                    member.node.start,
+                                    format!(
+                                        "`args` must be an object, found {}",
+                                        member.node.type_name()
+                                    ),
+                                );
+                            });
+                            Map::new()
+                        }
+                    },
+                    None => Map::new(),
+                };
+                let result = match take(&mut slots, "result") {
+                    Some(member) => {
+                        let result = self.at_key("result", |b| b.string(member.node, "result"));
+                        (!result.is_empty()).then_some(result)
+                    }
+                    None => None,
+                };
+                self.unknown(slots, "binding field", " (expected tool, args, result)");
+                Some(EventBinding { tool, args, result })
+            }
+            _ => {
+                self.error(
+                    node.start,
+                    "an event binding must be a tool name or {\"tool\": …, \"args\": {…}}"
+                        .to_owned(),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The pieces of a component gathered from either form.
+pub(super) struct Parts {
+    pub(super) kind: String,
+    pub(super) kind_start: usize,
+    pub(super) id: String,
+    pub(super) id_start: usize,
+    pub(super) props: Map<String, Value>,
+    /// Offset of each own prop, in `props` order, and whether it sits under `props`.
+    pub(super) prop_locs: Vec<(usize, bool)>,
+    pub(super) events: Vec<(String, EventBinding, usize, String)>,
+    pub(super) template: Option<Node>,
+    pub(super) condition: Option<Value>,
+    pub(super) repeat: Option<Value>,
+    pub(super) children: Option<Node>,
+    pub(super) children_start: Option<usize>,
+    /// Path length to restore after a keyed component (its header key was pushed).
+    pub(super) path_mark: Option<usize>,
+}
+
+impl Parts {
+    fn new(kind: String, kind_start: usize) -> Parts {
+        Parts {
+            kind,
+            kind_start,
+            id: String::new(),
+            id_start: kind_start,
+            props: Map::new(),
+            prop_locs: Vec::new(),
+            events: Vec::new(),
+            template: None,
+            condition: None,
+            repeat: None,
+            children: None,
+            children_start: None,
+            path_mark: None,
+        }
+    }
+}
