@@ -27,9 +27,11 @@ impl Assembler {
             .feed(chunk)
             .into_iter()
             .filter_map(|event| match event {
+                // The parser shares the component with the event; the pipeline sends an
+                // owned one to another task, so it is copied here.
                 Event::Component {
                     path, component, ..
-                } => Some((path, component)),
+                } => Some((path, std::sync::Arc::unwrap_or_clone(component))),
                 _ => None,
             })
             .collect()

@@ -244,7 +244,7 @@ proptest! {
                 // Templates defined after a component are applied only at the end.
                 if whole.blueprint.templates.is_empty() && whole.blueprint.ui.templates.is_empty() {
                     let shell = Component { children: Vec::new(), ..fin.clone() };
-                    prop_assert_eq!(component, &shell);
+                    prop_assert_eq!(component.as_ref(), &shell);
                 }
             }
             if let Event::App(app) = event {

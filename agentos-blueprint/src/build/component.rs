@@ -1,11 +1,13 @@
 //! Reading a component in either form (explicit or keyed) into its parts, with its event
 //! bindings.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::{
     model::{Component, EventBinding},
-    node::{Member, Node, NodeValue, members_into_map, push_key},
+    node::{Built, Member, Node, NodeValue, members_into_map, push_key},
     stream::EXPLICIT_KEYS,
 };
 
@@ -13,7 +15,7 @@ use super::{Builder, take};
 
 impl Builder {
     /// A list of components at `depth` (1 for `ui.components`).
-    pub(super) fn components(&mut self, node: Node, depth: usize) -> Vec<Component> {
+    pub(super) fn components(&mut self, node: Node, depth: usize) -> Vec<Built> {
         match node.value {
             NodeValue::Null => Vec::new(),
             NodeValue::Array(items) => {
@@ -21,8 +23,8 @@ impl Builder {
                 for (index, item) in items.into_iter().enumerate() {
                     // Components the stream already built (or rejected) as they completed.
                     match item.value {
-                        NodeValue::Built(component) => {
-                            out.push(*component);
+                        NodeValue::Built(built) => {
+                            out.push(built);
                             continue;
                         }
                         NodeValue::Dropped => continue,
@@ -46,7 +48,7 @@ impl Builder {
     }
 
     /// One component and its children, at nesting `depth` (1 = top level).
-    pub(crate) fn component_tree(&mut self, node: Node, depth: usize) -> Option<Component> {
+    pub(crate) fn component_tree(&mut self, node: Node, depth: usize) -> Option<Built> {
         if depth == self.limits.max_depth + 1 {
             self.error(
                 node.start,
@@ -63,11 +65,14 @@ impl Builder {
                 props.insert("content".to_owned(), Value::String(content));
                 let id = self.auto_id("text");
                 self.check_id(&id, start);
-                return Some(Component {
-                    kind: "text".to_owned(),
-                    id,
-                    props,
-                    ..Component::default()
+                return Some(Built {
+                    component: Arc::new(Component {
+                        kind: "text".to_owned(),
+                        id,
+                        props,
+                        ..Component::default()
+                    }),
+                    children: Box::default(),
                 });
             }
             NodeValue::Object(members) => members,
@@ -122,7 +127,11 @@ impl Builder {
                 NodeValue::Map(map) => {
                     // Built straight into a map while parsing; the offsets came along.
                     b.map_duplicates(&map.duplicates);
-                    parts.prop_locs = map.spans.iter().map(|&(_, value)| (value, true)).collect();
+                    parts.prop_locs = map
+                        .spans
+                        .into_iter()
+                        .map(|(_, value)| (value, true))
+                        .collect();
                     parts.props = map.map;
                 }
                 NodeValue::Object(props) => {
@@ -208,8 +217,9 @@ impl Builder {
                         }
                         key if key.starts_with('@') => {
                             let event = key[1..].to_owned();
-                            let key = member.key.clone();
-                            self.at_key(&key, |b| b.event(event, member.node, &mut parts));
+                            self.at_key(&member.key, |b| {
+                                b.event(event, member.node, &mut parts, false)
+                            });
                         }
                         _ => Builder::add_prop(&mut parts, member, false),
                     }
@@ -233,7 +243,7 @@ impl Builder {
             NodeValue::Object(events) => {
                 for member in self.slots(events).into_iter().flatten() {
                     let event = member.key.clone();
-                    self.at_key(&member.key, |b| b.event(event, member.node, parts));
+                    self.at_key(&member.key, |b| b.event(event, member.node, parts, true));
                 }
             }
             _ => self.error(
@@ -243,12 +253,10 @@ impl Builder {
         }
     }
 
-    fn event(&mut self, event: String, node: Node, parts: &mut Parts) {
+    fn event(&mut self, event: String, node: Node, parts: &mut Parts, on_event: bool) {
         let start = node.start;
         if let Some(binding) = self.binding(node) {
-            parts
-                .events
-                .push((event, binding, start, self.path.clone()));
+            parts.events.push((event, binding, start, on_event));
         }
     }
 
@@ -318,7 +326,9 @@ pub(super) struct Parts {
     pub(super) props: Map<String, Value>,
     /// Offset of each own prop, in `props` order, and whether it sits under `props`.
     pub(super) prop_locs: Vec<(usize, bool)>,
-    pub(super) events: Vec<(String, EventBinding, usize, String)>,
+    /// Each binding with its offset and whether it was written under `on_event` (else as an
+    /// `@event` key); its path is rebuilt from that only when something is recorded.
+    pub(super) events: Vec<(String, EventBinding, usize, bool)>,
     pub(super) template: Option<Node>,
     pub(super) condition: Option<Value>,
     pub(super) repeat: Option<Value>,

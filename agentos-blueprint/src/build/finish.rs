@@ -3,19 +3,21 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::{
     catalog::{self, CONTAINER_ALIASES},
     diagnostic::Severity,
     model::{Blueprint, Component, EventBinding},
-    node::{Member, Node, NodeValue, push_key},
+    node::{Built, Member, Node, NodeValue, push_key, push_key_prefixed},
 };
 
 use super::{Builder, PendingTemplate, RawDiag, component::Parts};
 
 impl Builder {
-    pub(super) fn finish_component(&mut self, mut parts: Parts, depth: usize) -> Component {
+    pub(super) fn finish_component(&mut self, mut parts: Parts, depth: usize) -> Built {
         // Children first: auto ids are handed out in post-order, which is the order in which a
         // stream completes components.
         let children = match parts.children.take() {
@@ -43,13 +45,19 @@ impl Builder {
         let mut props = std::mem::take(&mut parts.props);
         let mut events: BTreeMap<String, EventBinding> = BTreeMap::new();
         let own_props = props.len();
-        for (event, binding, start, path) in std::mem::take(&mut parts.events) {
-            let mark = std::mem::replace(&mut self.path, path);
+        for (event, binding, start, on_event) in std::mem::take(&mut parts.events) {
             if self.record {
+                let mark = self.path.len();
+                if on_event {
+                    push_key(&mut self.path, "on_event");
+                    push_key(&mut self.path, &event);
+                } else {
+                    push_key_prefixed(&mut self.path, "@", &event);
+                }
                 self.check_tool(&binding.tool, start);
                 self.check_event(kind, &written, &event, start);
+                self.path.truncate(mark);
             }
-            self.path = mark;
             events.entry(event).or_insert(binding);
         }
         let mut template_pending = false;
@@ -139,14 +147,17 @@ impl Builder {
         } else {
             written
         };
-        Component {
-            kind,
-            id,
-            props,
-            on_event: events,
-            children,
-            condition: parts.condition.take(),
-            repeat: parts.repeat.take(),
+        Built {
+            component: Arc::new(Component {
+                kind,
+                id,
+                props,
+                on_event: events,
+                children: Vec::new(),
+                condition: parts.condition.take(),
+                repeat: parts.repeat.take(),
+            }),
+            children: children.into_boxed_slice(),
         }
     }
 
@@ -175,7 +186,7 @@ impl Builder {
         props: &Map<String, Value>,
         own_props: usize,
         parts: &Parts,
-        children: &[Component],
+        children: &[Built],
     ) {
         let Some(spec) = catalog::spec(kind) else {
             self.error(
@@ -231,9 +242,14 @@ impl Builder {
         }
         if kind == "tabs" {
             for child in children {
-                if !child.props.get("label").is_some_and(Value::is_string) {
+                if !child
+                    .component
+                    .props
+                    .get("label")
+                    .is_some_and(Value::is_string)
+                {
                     let offset = parts.children_start.unwrap_or(parts.kind_start);
-                    let id = child.id.clone();
+                    let id = child.component.id.clone();
                     self.at_key("children", |b| {
                         b.error(
                             offset,

@@ -6,7 +6,10 @@ mod component;
 mod finish;
 mod sections;
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap},
+    ops::Range,
+};
 
 use serde_json::{Map, Value};
 
@@ -52,11 +55,12 @@ impl RawDiag {
 /// A tool name to check once the caller's catalogue is known.
 #[derive(Debug)]
 enum ToolRef {
-    /// An event binding or lifecycle hook: unknown is an error.
+    /// An event binding or lifecycle hook: unknown is an error. The tool name and the path
+    /// are ranges of [`Builder::tool_text`], so recording one allocates nothing.
     Call {
-        tool: String,
+        tool: Range<usize>,
         offset: usize,
-        path: String,
+        path: Range<usize>,
     },
     /// A service's explicit tool list: unknown ones are a warning.
     Service {
@@ -104,6 +108,8 @@ pub(crate) struct Builder {
     pub(crate) position: Option<Vec<usize>>,
     ids: HashMap<String, usize>,
     tool_refs: Vec<ToolRef>,
+    /// The text of the tool names and paths of [`ToolRef::Call`], one after another.
+    tool_text: String,
     pending: Vec<PendingTemplate>,
 }
 
@@ -134,7 +140,17 @@ impl Builder {
             .for_each(|d| anchor(&mut d.path));
         for tool_ref in &mut self.tool_refs[marks.1..] {
             match tool_ref {
-                ToolRef::Call { path, .. } | ToolRef::Service { path, .. } => anchor(path),
+                ToolRef::Call { path, .. } => {
+                    if self.tool_text[path.clone()].starts_with(RELATIVE) {
+                        // The anchored path is appended; the relative one stays unused.
+                        let start = self.tool_text.len();
+                        self.tool_text.push_str(prefix);
+                        self.tool_text
+                            .extend_from_within(path.start + RELATIVE.len_utf8()..path.end);
+                        *path = start..self.tool_text.len();
+                    }
+                }
+                ToolRef::Service { path, .. } => anchor(path),
             }
         }
         self.pending[marks.2..]
@@ -153,6 +169,7 @@ impl Builder {
             position: None,
             ids: HashMap::default(),
             tool_refs: Vec::new(),
+            tool_text: String::new(),
             pending: Vec::new(),
         }
     }

@@ -9,7 +9,7 @@ use crate::{
     catalog::ToolCatalog,
     diagnostic::Severity,
     model::{AppInfo, Service, ServiceTools, Ui},
-    node::{Member, Node, NodeValue, members_into_map, push_key},
+    node::{Built, Member, Node, NodeValue, members_into_map, push_key},
 };
 
 use super::{Builder, RawDiag, ToolRef, take};
@@ -276,14 +276,16 @@ impl Builder {
 
     /// Checks every tool name seen against the caller's catalogue.
     pub(crate) fn check_tools(&mut self, catalogue: &dyn ToolCatalog) {
+        let text = std::mem::take(&mut self.tool_text);
         for tool_ref in std::mem::take(&mut self.tool_refs) {
             match tool_ref {
                 ToolRef::Call { tool, offset, path } => {
-                    if !catalogue.has_tool(&tool) {
+                    let tool = &text[tool];
+                    if !catalogue.has_tool(tool) {
                         self.diags.push(RawDiag {
                             severity: Severity::Error,
                             offset,
-                            path,
+                            path: text[path].to_owned(),
                             message: format!("unknown tool `{tool}`"),
                             first_use: None,
                         });
@@ -358,7 +360,12 @@ impl Builder {
             None => BTreeMap::new(),
         };
         let components = match take(&mut slots, "components") {
-            Some(member) => self.at_key("components", |b| b.components(member.node, 1)),
+            Some(member) => self.at_key("components", |b| {
+                b.components(member.node, 1)
+                    .into_iter()
+                    .map(Built::into_component)
+                    .collect()
+            }),
             None => Vec::new(),
         };
         self.unknown(
@@ -413,10 +420,14 @@ impl Builder {
 
     pub(super) fn check_tool(&mut self, tool: &str, offset: usize) {
         if self.record {
+            let start = self.tool_text.len();
+            self.tool_text.push_str(tool);
+            let middle = self.tool_text.len();
+            self.tool_text.push_str(&self.path);
             self.tool_refs.push(ToolRef::Call {
-                tool: tool.to_owned(),
+                tool: start..middle,
                 offset,
-                path: self.path.clone(),
+                path: middle..self.tool_text.len(),
             });
         }
     }

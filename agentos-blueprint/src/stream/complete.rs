@@ -1,9 +1,10 @@
 //! What happens when a value completes: the Blueprint role it has from where it sits, handing
 //! it to its container, and building each component the moment its closing bracket arrives.
 
+use std::sync::Arc;
+
 use crate::{
     build::Builder,
-    model::Component,
     node::{Node, NodeValue},
 };
 
@@ -58,7 +59,7 @@ impl StreamParser {
             return Role::Root;
         };
         match &frame.kind {
-            FrameKind::List(_) | FrameKind::Map(_) => Role::Free,
+            FrameKind::List(_) | FrameKind::Map { .. } => Role::Free,
             FrameKind::Array(_) => {
                 if frame.role == Role::ComponentList {
                     Role::Component
@@ -187,7 +188,7 @@ impl StreamParser {
         };
         self.builder.anchor_paths(marks, &path);
         match built {
-            Some(component) => {
+            Some(built) => {
                 if let Some(list) = self.stack.last_mut() {
                     list.built += 1;
                 }
@@ -195,21 +196,13 @@ impl StreamParser {
                     events.push(Event::Component {
                         path,
                         position,
-                        component: Component {
-                            kind: component.kind.clone(),
-                            id: component.id.clone(),
-                            props: component.props.clone(),
-                            on_event: component.on_event.clone(),
-                            children: Vec::new(),
-                            condition: component.condition.clone(),
-                            repeat: component.repeat.clone(),
-                        },
-                        children: component.children.len(),
+                        component: Arc::clone(&built.component),
+                        children: built.children.len(),
                     });
                 }
                 Node {
                     start,
-                    value: NodeValue::Built(Box::new(component)),
+                    value: NodeValue::Built(built),
                 }
             }
             None => Node {

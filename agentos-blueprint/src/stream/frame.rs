@@ -81,14 +81,12 @@ pub(super) enum FrameKind {
     },
     /// A free-form list, built straight into JSON values.
     List(Vec<serde_json::Value>),
-    /// A free-form object, built straight into a map.
-    Map(Box<MapFrame>),
-}
-
-#[derive(Debug, Default)]
-pub(super) struct MapFrame {
-    pub(super) node: MapNode,
-    pub(super) key: Option<(String, usize)>,
+    /// A free-form object, built straight into a map (boxed here already, so closing it
+    /// moves the box into its node).
+    Map {
+        map: Box<MapNode>,
+        key: Option<(String, usize)>,
+    },
 }
 
 impl Frame {
@@ -96,9 +94,9 @@ impl Frame {
         match &mut self.kind {
             FrameKind::Array(items) => items.push(node),
             FrameKind::List(items) => items.push(node.into_value()),
-            FrameKind::Map(map) => {
-                if let Some((key, key_start)) = map.key.take() {
-                    map.node.insert(key, key_start, node);
+            FrameKind::Map { map, key } => {
+                if let Some((key, key_start)) = key.take() {
+                    map.insert(key, key_start, node);
                 }
             }
             FrameKind::Object { members, key } => {
@@ -117,7 +115,7 @@ impl Frame {
         let value = match self.kind {
             FrameKind::Array(items) => NodeValue::Array(items),
             FrameKind::List(items) => NodeValue::List(items),
-            FrameKind::Map(map) => NodeValue::Map(Box::new(map.node)),
+            FrameKind::Map { map, .. } => NodeValue::Map(map),
             FrameKind::Object { members, .. } => NodeValue::Object(members),
         };
         Node {

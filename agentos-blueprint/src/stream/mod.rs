@@ -10,6 +10,8 @@ mod complete;
 mod frame;
 mod scan;
 
+use std::sync::Arc;
+
 use crate::{
     build::{Builder, RawDiag},
     catalog::ToolCatalog,
@@ -42,8 +44,9 @@ pub enum Event {
         position: Vec<usize>,
         /// The component in canonical form as the final [`Parsed`] holds it, except that
         /// `children` is empty (see above) and templates defined later in the document are
-        /// applied only in the final result.
-        component: Component,
+        /// applied only in the final result. It is shared with the parser, not copied: the
+        /// final result copies it only if the caller still holds it then.
+        component: Arc<Component>,
         /// How many children it has (announced before it).
         children: usize,
     },
@@ -305,7 +308,7 @@ impl StreamParser {
                         Some(FrameKind::Array(_) | FrameKind::List(_)) => {
                             "inside a list; expected `]`"
                         }
-                        Some(FrameKind::Object { .. } | FrameKind::Map(_)) => {
+                        Some(FrameKind::Object { .. } | FrameKind::Map { .. }) => {
                             "inside an object; expected `}`"
                         }
                         None => "before any value",
@@ -356,11 +359,11 @@ impl StreamParser {
             match &frame.kind {
                 FrameKind::Array(items) => push_index(&mut out, items.len()),
                 FrameKind::List(items) => push_index(&mut out, items.len()),
-                FrameKind::Map(map) => {
-                    if let Some((key, _)) = &map.key {
-                        push_key(&mut out, key);
-                    }
-                }
+                FrameKind::Map {
+                    key: Some((key, _)),
+                    ..
+                } => push_key(&mut out, key),
+                FrameKind::Map { .. } => {}
                 FrameKind::Object {
                     key: Some((key, _)),
                     ..

@@ -214,7 +214,10 @@ impl StreamParser {
                 let kind = if c == b'{' {
                     self.expect = Expect::KeyOrClose;
                     if free {
-                        FrameKind::Map(Box::default())
+                        FrameKind::Map {
+                            map: Box::default(),
+                            key: None,
+                        }
                     } else {
                         FrameKind::Object {
                             members: Vec::new(),
@@ -397,7 +400,7 @@ impl StreamParser {
                 if key {
                     match self.stack.last_mut().map(|frame| &mut frame.kind) {
                         Some(FrameKind::Object { key: slot, .. }) => *slot = Some((text, start)),
-                        Some(FrameKind::Map(map)) => map.key = Some((text, start)),
+                        Some(FrameKind::Map { key: slot, .. }) => *slot = Some((text, start)),
                         _ => {}
                     }
                     self.expect = Expect::Colon;
