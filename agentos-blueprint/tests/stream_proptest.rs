@@ -248,7 +248,7 @@ proptest! {
                 }
             }
             if let Event::App(app) = event {
-                prop_assert_eq!(app, &whole.blueprint.app);
+                prop_assert_eq!(app.as_ref(), &whole.blueprint.app);
             }
         }
     }

@@ -141,7 +141,7 @@ impl StreamParser {
             Role::Component => node = self.component_done(node, events),
             Role::App if self.emit => {
                 let mut builder = Builder::new(self.limits.clone(), false);
-                events.push(Event::App(builder.app_info(node.clone())));
+                events.push(Event::App(Box::new(builder.app_info(node.clone()))));
             }
             Role::RootTemplates => self.builder.templates.top = Builder::templates_of(&node),
             Role::UiTemplates => self.builder.templates.ui = Builder::templates_of(&node),

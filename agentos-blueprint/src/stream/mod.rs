@@ -32,8 +32,8 @@ const MAX_JSON_NESTING: usize = 128;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
-    /// The `app` section is complete.
-    App(AppInfo),
+    /// The `app` section is complete. (Boxed: it is much larger than the other events.)
+    App(Box<AppInfo>),
     /// A component is complete. Components complete children first, so a container's
     /// children were announced before it, at positions that extend its own; the container
     /// comes without them, which keeps the total size of all events linear in the document.
