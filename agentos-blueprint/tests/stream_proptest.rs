@@ -62,8 +62,8 @@ fn component() -> impl Strategy<Value = Component> {
             props,
             on_event,
             children: Vec::new(),
-            condition,
-            repeat,
+            condition: condition.map(Box::new),
+            repeat: repeat.map(Box::new),
         });
     leaf.prop_recursive(3, 20, 4, |inner| {
         (inner.clone(), prop::collection::vec(inner, 0..4)).prop_map(|(mut parent, children)| {

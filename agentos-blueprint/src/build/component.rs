@@ -156,8 +156,8 @@ impl Builder {
             self.at_key("on_event", |b| b.events_object(member.node, &mut parts));
         }
         parts.template = take(&mut slots, "$template").map(|m| m.node);
-        parts.condition = take(&mut slots, "$if").map(|m| m.node.into_value());
-        parts.repeat = take(&mut slots, "$for").map(|m| m.node.into_value());
+        parts.condition = take(&mut slots, "$if").map(|m| Box::new(m.node.into_value()));
+        parts.repeat = take(&mut slots, "$for").map(|m| Box::new(m.node.into_value()));
         if let Some(member) = take(&mut slots, "children") {
             parts.children_start = Some(member.node.start);
             parts.children = Some(member.node);
@@ -206,8 +206,8 @@ impl Builder {
                             parts.children = Some(member.node);
                         }
                         "$template" => parts.template = Some(member.node),
-                        "$if" => parts.condition = Some(member.node.into_value()),
-                        "$for" => parts.repeat = Some(member.node.into_value()),
+                        "$if" => parts.condition = Some(Box::new(member.node.into_value())),
+                        "$for" => parts.repeat = Some(Box::new(member.node.into_value())),
                         "on_event" => {
                             self.at_key("on_event", |b| b.events_object(member.node, &mut parts))
                         }
@@ -330,8 +330,8 @@ pub(super) struct Parts {
     /// `@event` key); its path is rebuilt from that only when something is recorded.
     pub(super) events: Vec<(String, EventBinding, usize, bool)>,
     pub(super) template: Option<Node>,
-    pub(super) condition: Option<Value>,
-    pub(super) repeat: Option<Value>,
+    pub(super) condition: Option<Box<Value>>,
+    pub(super) repeat: Option<Box<Value>>,
     pub(super) children: Option<Node>,
     pub(super) children_start: Option<usize>,
     /// Path length to restore after a keyed component (its header key was pushed).
