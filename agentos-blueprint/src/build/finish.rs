@@ -272,7 +272,8 @@ impl Builder {
             return;
         };
         for required in spec.required {
-            if !props.contains_key(*required) {
+            // Props are few: comparing names is cheaper than hashing one.
+            if !props.keys().any(|name| name == required) {
                 self.error(offset, format!("`{written}` needs the prop `{required}`"));
             }
         }

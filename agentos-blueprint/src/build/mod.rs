@@ -106,7 +106,9 @@ pub(crate) struct Builder {
     pub(crate) path: String,
     /// Canonical position of the component being built by the stream, if any.
     pub(crate) position: Option<Vec<usize>>,
-    ids: HashMap<String, usize>,
+    /// Ids seen, with their offsets; foldhash is seeded per map, and several times faster
+    /// than SipHash on short keys.
+    ids: HashMap<String, usize, foldhash::fast::RandomState>,
     tool_refs: Vec<ToolRef>,
     /// The text of the tool names and paths of [`ToolRef::Call`], one after another.
     tool_text: String,
