@@ -165,12 +165,15 @@ impl StreamParser {
     /// Builds (and validates) a component the moment it completes; its node is replaced by
     /// the built component, so nothing is built twice and the final parse only assembles.
     fn component_done(&mut self, node: Node, events: &mut Vec<Event>) -> Node {
-        let position: Vec<usize> = self
-            .stack
-            .iter()
-            .filter(|frame| frame.role == Role::ComponentList)
-            .map(|frame| frame.built)
-            .collect();
+        // One buffer serves every component; only an event gets its own copy.
+        let mut position = self.builder.position.take().unwrap_or_default();
+        position.clear();
+        position.extend(
+            self.stack
+                .iter()
+                .filter(|frame| frame.role == Role::ComponentList)
+                .map(|frame| frame.built),
+        );
         let start = node.start;
         let depth = position.len();
         // The builder works on a relative path; only what it reports gets the full one.
@@ -179,7 +182,6 @@ impl StreamParser {
         self.builder.path.push(RELATIVE);
         self.builder.position = Some(position);
         let built = self.builder.component_tree(node, depth);
-        let position = self.builder.position.take().unwrap_or_default();
         self.builder.path.clear();
         let path = if self.emit || self.builder.marks() != marks {
             self.component_path()
@@ -195,7 +197,7 @@ impl StreamParser {
                 if self.emit {
                     events.push(Event::Component {
                         path,
-                        position,
+                        position: self.builder.position.clone().unwrap_or_default(),
                         component: Arc::clone(&built.component),
                         children: built.children.len(),
                     });

@@ -145,7 +145,13 @@ impl StreamParser {
             // A multi-byte character split by `feed_bytes` can only be completed by bytes.
             return self.feed_bytes(chunk.as_bytes());
         }
-        let mut events = Vec::new();
+        // A component takes some 250 bytes, so this is room for the events of a large chunk
+        // (and no allocation for a small one).
+        let mut events = Vec::with_capacity(chunk.len() / 256);
+        if self.buf.is_empty() {
+            // The same for the id table when the first chunk is large.
+            self.builder.reserve_ids(chunk.len() / 128);
+        }
         self.push_text(chunk, &mut events);
         events
     }
