@@ -167,13 +167,24 @@ pub(crate) fn push_key(out: &mut String, key: &str) {
     push_key_prefixed(out, "", key);
 }
 
+/// The bytes a key may hold and still be written after a `.` in a path.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'@' | b'-');
+        b += 1;
+    }
+    table
+};
+
 /// Appends the key `prefix` + `key` (e.g. `@` and `click`) without joining them first.
 pub(crate) fn push_key_prefixed(out: &mut String, prefix: &str, key: &str) {
-    let plain_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'@' | b'-');
     let first = prefix.bytes().chain(key.bytes()).next();
     let plain = first.is_some_and(|b| !b.is_ascii_digit())
-        && prefix.bytes().all(plain_byte)
-        && key.bytes().all(plain_byte);
+        && prefix.bytes().all(|b| PLAIN[usize::from(b)])
+        && key.bytes().all(|b| PLAIN[usize::from(b)]);
     if plain {
         if !out.is_empty() {
             out.push('.');

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::{
-    catalog::{self, CONTAINER_ALIASES},
+    catalog::{self, CONTAINER_ALIASES, Spec},
     diagnostic::Severity,
     model::{Blueprint, Component, EventBinding},
     node::{Built, Member, Node, NodeValue, push_key, push_key_prefixed},
@@ -42,6 +42,8 @@ impl Builder {
         } else {
             "container"
         };
+        // Looked up once for every check below.
+        let spec = catalog::spec(kind);
         let mut props = std::mem::take(&mut parts.props);
         let mut events: BTreeMap<String, EventBinding> = BTreeMap::new();
         let own_props = props.len();
@@ -55,7 +57,7 @@ impl Builder {
                     push_key_prefixed(&mut self.path, "@", &event);
                 }
                 self.check_tool(&binding.tool, start);
-                self.check_event(kind, &written, &event, start);
+                self.check_event(spec, &written, &event, start);
                 self.path.truncate(mark);
             }
             events.entry(event).or_insert(binding);
@@ -133,9 +135,9 @@ impl Builder {
             id = self.auto_id(&written);
         }
         if self.record {
-            self.check_component(kind, &written, &props, own_props, &parts, &children);
+            self.check_component(spec, kind, &written, &props, own_props, &parts, &children);
             if !template_pending {
-                self.check_required(kind, &written, &props, parts.kind_start);
+                self.check_required(spec, &written, &props, parts.kind_start);
             }
             self.check_id(&id, parts.id_start);
         }
@@ -161,8 +163,8 @@ impl Builder {
         }
     }
 
-    fn check_event(&mut self, kind: &str, written: &str, event: &str, start: usize) {
-        if let Some(spec) = catalog::spec(kind)
+    fn check_event(&mut self, spec: Option<&Spec>, written: &str, event: &str, start: usize) {
+        if let Some(spec) = spec
             && !spec.events.contains(&event)
         {
             let emits = if spec.events.is_empty() {
@@ -179,8 +181,10 @@ impl Builder {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn check_component(
         &mut self,
+        spec: Option<&Spec>,
         kind: &str,
         written: &str,
         props: &Map<String, Value>,
@@ -188,7 +192,7 @@ impl Builder {
         parts: &Parts,
         children: &[Built],
     ) {
-        let Some(spec) = catalog::spec(kind) else {
+        let Some(spec) = spec else {
             self.error(
                 parts.kind_start,
                 format!(
@@ -263,12 +267,12 @@ impl Builder {
 
     fn check_required(
         &mut self,
-        kind: &str,
+        spec: Option<&Spec>,
         written: &str,
         props: &Map<String, Value>,
         offset: usize,
     ) {
-        let Some(spec) = catalog::spec(kind) else {
+        let Some(spec) = spec else {
             return;
         };
         for required in spec.required {
@@ -330,7 +334,7 @@ impl Builder {
             }
             let kind = component.kind.clone();
             let props = component.props.clone();
-            self.check_required(&kind, &kind, &props, pending.offset);
+            self.check_required(catalog::spec(&kind), &kind, &props, pending.offset);
             self.path = mark;
         }
     }
