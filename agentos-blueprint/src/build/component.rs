@@ -100,7 +100,36 @@ impl Builder {
 
     fn explicit_parts(&mut self, members: Vec<Member>, start: usize) -> Option<Parts> {
         let mut slots = self.slots(members);
-        let kind_member = take(&mut slots, "type");
+        // One pass sorts the known fields out (`slots` has no duplicate keys left); what
+        // remains in `slots` is unknown.
+        let mut fields: [Option<Member>; EXPLICIT_KEYS.len()] = Default::default();
+        for slot in slots.iter_mut() {
+            // In `EXPLICIT_KEYS` order.
+            let index = match slot.as_ref().map(|member| member.key.as_str()) {
+                Some("type") => 0,
+                Some("id") => 1,
+                Some("props") => 2,
+                Some("on_event") => 3,
+                Some("children") => 4,
+                Some("style") => 5,
+                Some("$if") => 6,
+                Some("$for") => 7,
+                Some("$template") => 8,
+                _ => continue,
+            };
+            fields[index] = slot.take();
+        }
+        let [
+            kind_member,
+            id_member,
+            props_member,
+            on_event_member,
+            children_member,
+            style_member,
+            if_member,
+            for_member,
+            template_member,
+        ] = fields;
         let Some(kind_member) = kind_member else {
             self.error(
                 start,
@@ -117,12 +146,12 @@ impl Builder {
             return None;
         }
         let mut parts = Parts::new(kind, kind_start);
-        if let Some(member) = take(&mut slots, "id") {
+        if let Some(member) = id_member {
             let id_start = member.node.start;
             parts.id = self.at_key("id", |b| b.string(member.node, "id"));
             parts.id_start = id_start;
         }
-        if let Some(member) = take(&mut slots, "props") {
+        if let Some(member) = props_member {
             self.at_key("props", |b| match member.node.value {
                 NodeValue::Map(map) => {
                     // Built straight into a map while parsing; the offsets came along.
@@ -149,16 +178,16 @@ impl Builder {
                 ),
             });
         }
-        if let Some(member) = take(&mut slots, "style") {
+        if let Some(member) = style_member {
             Builder::add_prop(&mut parts, member, false);
         }
-        if let Some(member) = take(&mut slots, "on_event") {
+        if let Some(member) = on_event_member {
             self.at_key("on_event", |b| b.events_object(member.node, &mut parts));
         }
-        parts.template = take(&mut slots, "$template").map(|m| m.node);
-        parts.condition = take(&mut slots, "$if").map(|m| Box::new(m.node.into_value()));
-        parts.repeat = take(&mut slots, "$for").map(|m| Box::new(m.node.into_value()));
-        if let Some(member) = take(&mut slots, "children") {
+        parts.template = template_member.map(|m| m.node);
+        parts.condition = if_member.map(|m| Box::new(m.node.into_value()));
+        parts.repeat = for_member.map(|m| Box::new(m.node.into_value()));
+        if let Some(member) = children_member {
             parts.children_start = Some(member.node.start);
             parts.children = Some(member.node);
         }
