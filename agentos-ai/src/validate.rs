@@ -8,7 +8,6 @@
 //! an app must have at least one component, and decides what counts as invalid (any error; a
 //! warning alone does not stop an app from running).
 
-use std::sync::Arc;
 
 use agentos_blueprint::{
     Blueprint, Diagnostic, Event, Parsed, Severity, StreamParser, ToolCatalog,
@@ -59,16 +58,13 @@ impl Assembler {
     }
 }
 
-/// The one place a parser event becomes a generation event: a completed component moves into
-/// a `Component` event (its position and child count are not part of the protocol).
+/// The one place a parser event becomes a generation event: a completed component (shared
+/// with the parser, not copied) moves into a `Component` event (its position and child count are not part of the protocol).
 fn component_event(event: Event) -> Option<GenerationEvent> {
     match event {
         Event::Component {
             path, component, ..
-        } => Some(GenerationEvent::Component {
-            path,
-            component: Arc::new(component),
-        }),
+        } => Some(GenerationEvent::Component { path, component }),
         _ => None,
     }
 }

@@ -216,10 +216,10 @@ pub struct Component {
     pub children: Vec<Component>,
     /// Render condition (`$if`), kept as written for the renderer.
     #[serde(rename = "$if", default, skip_serializing_if = "Option::is_none")]
-    pub condition: Option<Value>,
+    pub condition: Option<Box<Value>>,
     /// Repetition (`$for`), kept as written for the renderer.
     #[serde(rename = "$for", default, skip_serializing_if = "Option::is_none")]
-    pub repeat: Option<Value>,
+    pub repeat: Option<Box<Value>>,
 }
 
 impl Component {

@@ -1,5 +1,7 @@
 //! The span-tracked JSON tree the parser builds: every value and key knows its byte offset.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Number, Value};
 
 use crate::model::Component;
@@ -27,7 +29,7 @@ pub(crate) enum NodeValue {
     /// A free-form list built straight into values.
     List(Vec<Value>),
     /// A component the stream built when it completed (its raw form is gone).
-    Built(Box<Component>),
+    Built(Built),
     /// A value in a component list that is not a component (already reported).
     Dropped,
 }
@@ -56,6 +58,31 @@ impl MapNode {
     }
 }
 
+/// A built component whose children are kept beside it, not in it: the component itself is
+/// shared with the stream's [`crate::Event::Component`] (which announces it without
+/// children), so announcing it copies nothing; the tree is put together once, at the end.
+#[derive(Debug, Clone)]
+pub(crate) struct Built {
+    /// The component with an empty `children` list.
+    pub(crate) component: Arc<Component>,
+    pub(crate) children: Box<[Built]>,
+}
+
+impl Built {
+    /// The component with its children in place; copies only a component whose event the
+    /// caller still holds.
+    pub(crate) fn into_component(self) -> Component {
+        let mut component = Arc::unwrap_or_clone(self.component);
+        component.children = self
+            .children
+            .into_vec()
+            .into_iter()
+            .map(Built::into_component)
+            .collect();
+        component
+    }
+}
+
 /// One `"key": value` pair of an object, in document order.
 #[derive(Debug, Clone)]
 pub(crate) struct Member {
@@ -79,7 +106,9 @@ impl Node {
             NodeValue::Object(members) => Value::Object(members_into_map(members)),
             NodeValue::Map(map) => Value::Object(map.map),
             NodeValue::List(items) => Value::Array(items),
-            NodeValue::Built(component) => serde_json::to_value(*component).unwrap_or(Value::Null),
+            NodeValue::Built(built) => {
+                serde_json::to_value(built.into_component()).unwrap_or(Value::Null)
+            }
             NodeValue::Dropped => Value::Null,
         }
     }
@@ -135,19 +164,39 @@ pub(crate) fn push_index(out: &mut String, index: usize) {
 
 /// Appends `.key` (or `["key"]` when the key is not a plain identifier) to a rendered path.
 pub(crate) fn push_key(out: &mut String, key: &str) {
-    let plain = !key.is_empty()
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'@' | b'-'));
+    push_key_prefixed(out, "", key);
+}
+
+/// The bytes a key may hold and still be written after a `.` in a path.
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'@' | b'-');
+        b += 1;
+    }
+    table
+};
+
+/// Appends the key `prefix` + `key` (e.g. `@` and `click`) without joining them first.
+pub(crate) fn push_key_prefixed(out: &mut String, prefix: &str, key: &str) {
+    let first = prefix.bytes().chain(key.bytes()).next();
+    let plain = first.is_some_and(|b| !b.is_ascii_digit())
+        && prefix.bytes().all(|b| PLAIN[usize::from(b)])
+        && key.bytes().all(|b| PLAIN[usize::from(b)]);
     if plain {
         if !out.is_empty() {
             out.push('.');
         }
+        out.push_str(prefix);
         out.push_str(key);
     } else {
+        let mut whole = String::with_capacity(prefix.len() + key.len());
+        whole.push_str(prefix);
+        whole.push_str(key);
         out.push('[');
-        out.push_str(&Value::String(key.to_owned()).to_string());
+        out.push_str(&Value::String(whole).to_string());
         out.push(']');
     }
 }

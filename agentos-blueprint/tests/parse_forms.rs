@@ -164,8 +164,8 @@ fn strings_conditions_and_auto_ids() {
     assert_eq!(bp.ui.components[0].props["content"], "hello");
     assert_eq!(bp.ui.components[0].id, "text-0");
     let list = &bp.ui.components[1];
-    assert_eq!(list.repeat, Some(json!({"each": "items"})));
-    assert_eq!(list.children[0].condition, Some(json!("x > 1")));
+    assert_eq!(list.repeat.as_deref(), Some(&json!({"each": "items"})));
+    assert_eq!(list.children[0].condition.as_deref(), Some(&json!("x > 1")));
     // Post-order: the child gets its id before its parent.
     assert_eq!(
         (list.children[0].id.as_str(), list.id.as_str()),

@@ -20,7 +20,7 @@ fn committed_schema_is_current() {
 }
 
 #[test]
-fn schema_describes_the_canonical_form() {
+fn schema_describes_the_canonical_and_the_written_forms() {
     let schema = agentos_blueprint::json_schema();
     assert_eq!(schema["title"], "Blueprint");
     assert_eq!(schema["required"], serde_json::json!(["app", "ui"]));
@@ -29,8 +29,14 @@ fn schema_describes_the_canonical_form() {
         .unwrap();
     assert_eq!(kinds.len(), 23);
     assert!(kinds.contains(&serde_json::json!("app_shortcut")));
+    // Documents may leave out what has a default, and write components in any form.
+    assert!(schema["$defs"]["Ui"].get("required").is_none());
     assert_eq!(
-        schema["$defs"]["Ui"]["required"],
-        serde_json::json!(["title", "layout", "components"])
+        schema["$defs"]["Ui"]["properties"]["components"]["items"]["$ref"],
+        "#/$defs/ComponentInput"
     );
+    let written = schema["$defs"]["ExplicitComponent"]["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap();
+    assert_eq!(written.len(), 23 + 9, "the types and the container aliases");
 }

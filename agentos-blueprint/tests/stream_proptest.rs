@@ -62,8 +62,8 @@ fn component() -> impl Strategy<Value = Component> {
             props,
             on_event,
             children: Vec::new(),
-            condition,
-            repeat,
+            condition: condition.map(Box::new),
+            repeat: repeat.map(Box::new),
         });
     leaf.prop_recursive(3, 20, 4, |inner| {
         (inner.clone(), prop::collection::vec(inner, 0..4)).prop_map(|(mut parent, children)| {
@@ -244,11 +244,11 @@ proptest! {
                 // Templates defined after a component are applied only at the end.
                 if whole.blueprint.templates.is_empty() && whole.blueprint.ui.templates.is_empty() {
                     let shell = Component { children: Vec::new(), ..fin.clone() };
-                    prop_assert_eq!(component, &shell);
+                    prop_assert_eq!(component.as_ref(), &shell);
                 }
             }
             if let Event::App(app) = event {
-                prop_assert_eq!(app, &whole.blueprint.app);
+                prop_assert_eq!(app.as_ref(), &whole.blueprint.app);
             }
         }
     }

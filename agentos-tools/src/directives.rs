@@ -16,11 +16,11 @@ pub(crate) fn read(component: &agentos_blueprint::Component) -> (Option<&Value>,
     (
         component
             .condition
-            .as_ref()
+            .as_deref()
             .or_else(|| component.props.get("$if")),
         component
             .repeat
-            .as_ref()
+            .as_deref()
             .or_else(|| component.props.get("$for")),
     )
 }
