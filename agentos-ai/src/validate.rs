@@ -8,7 +8,6 @@
 //! an app must have at least one component, and decides what counts as invalid (any error; a
 //! warning alone does not stop an app from running).
 
-
 use agentos_blueprint::{
     Blueprint, Diagnostic, Event, Parsed, Severity, StreamParser, ToolCatalog,
 };

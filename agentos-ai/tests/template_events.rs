@@ -51,7 +51,7 @@ fn parser_protocol(tokens: &[String]) -> Vec<(String, Option<Component>)> {
                 path, component, ..
             } = event
             {
-                expected.push((path, Some(component)));
+                expected.push((path, Some(Component::clone(&component))));
             }
         }
     }
@@ -87,7 +87,7 @@ fn every_template_streams_the_parsers_events_for_its_json() {
             .filter_map(|event| match event {
                 Event::Component {
                     path, component, ..
-                } => Some((path, component)),
+                } => Some((path, Component::clone(&component))),
                 _ => None,
             })
             .collect();
