@@ -93,5 +93,47 @@ fn spawn_wait(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, spawn_wait);
+/// Where the time goes: each layer alone on top of the kernel's process handling
+/// (`kernel_no_layers` in the main group is the baseline), plus namespaces without the
+/// network namespace.
+fn layer_cost(c: &mut Criterion) {
+    let mut group = c.benchmark_group("spawn_layer_cost");
+    group.sample_size(30);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let kernel = Kernel::new();
+    let root = kernel.create_process("bench", CapabilitySet::all());
+    let only = |pick: fn(&mut SandboxLayers)| {
+        let mut layers = SandboxLayers::none();
+        pick(&mut layers);
+        layers
+    };
+    let cases: [(&str, SandboxLayers, bool); 6] = [
+        ("rlimits", only(|l| l.rlimits = true), false),
+        ("landlock", only(|l| l.landlock = true), false),
+        ("seccomp", only(|l| l.seccomp = true), false),
+        ("cgroups", only(|l| l.cgroups = true), false),
+        ("namespaces", only(|l| l.namespaces = true), false),
+        (
+            "namespaces_with_network",
+            only(|l| l.namespaces = true),
+            true,
+        ),
+    ];
+    for (name, layers, network) in cases {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+                spec.layers = layers;
+                spec.network = network;
+                let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+                assert!(spawned.child.wait(None).success());
+                kernel.reap_process(root, spawned.pid).expect("reap");
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, spawn_wait, layer_cost);
 criterion_main!(benches);

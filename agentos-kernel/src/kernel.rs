@@ -274,7 +274,8 @@ impl Kernel {
 
     /// Like [`Kernel::syscall`], but waits instead of answering `WouldBlock`: `sleep` waits on
     /// the kernel's timer, `read_pipe` for data or end of file, `write_pipe` for space, and
-    /// `receive_queue` for a message. No thread is blocked; any executor can drive the future.
+    /// `receive_queue` for a message, `wait_process` for the child's exit. No thread is
+    /// blocked; any executor can drive the future.
     ///
     /// # Errors
     /// As for [`Kernel::syscall`].
@@ -328,6 +329,17 @@ impl Kernel {
                     .await
                     .map(|message| SyscallOutput::Message(Some(message)))
             }
+            Syscall::WaitProcess {
+                target_pid,
+                timeout_ms,
+            } => self
+                .wait_process_async(
+                    caller.pid,
+                    target_pid,
+                    timeout_ms.map(Duration::from_millis),
+                )
+                .await
+                .map(|info| SyscallOutput::Exit(Some(info))),
             other if other.index() >= 63 => self.exec_net_async(caller, other).await,
             other => self.dispatch(caller, other),
         }

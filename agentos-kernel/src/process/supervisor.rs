@@ -24,6 +24,7 @@ use nix::{
 };
 
 use crate::process::{
+    cgroup_pool,
     child::{OUTPUT_DRAIN, Shared, State},
     output::{OutputChunk, OutputStream},
 };
@@ -59,7 +60,7 @@ pub(super) fn start(supervised: Supervised) {
         reap(&shared, os_pid);
         let mut state = shared.state.lock();
         state.readers_open = 0;
-        shared.changed.notify_all();
+        shared.notify();
     }
 }
 
@@ -176,7 +177,7 @@ fn run(supervised: Supervised) {
                     pipes[index] = None;
                     let mut state = shared.state.lock();
                     state.readers_open = state.readers_open.saturating_sub(1);
-                    shared.changed.notify_all();
+                    shared.notify();
                 }
                 Ok(n) => {
                     {
@@ -207,7 +208,7 @@ fn run(supervised: Supervised) {
     }
     let mut state = shared.state.lock();
     state.readers_open = 0;
-    shared.changed.notify_all();
+    shared.notify();
 }
 
 /// Hands a chunk to the stream; returns it when the stream is full (to retry later). A
@@ -225,7 +226,7 @@ fn offer(sender: &mut Option<SyncSender<OutputChunk>>, chunk: OutputChunk) -> Op
 }
 
 /// The leader has exited (still unreaped, so its pid cannot be reused): kill what is left of
-/// its group, reap it, empty and remove its cgroup, then report the exit.
+/// its group, reap it, empty its cgroup, report the exit, then recycle the cgroup.
 fn reap(shared: &Shared, os_pid: u32) {
     let pid = OsPid::from_raw(os_pid as i32);
     let mut state = shared.state.lock();
@@ -245,15 +246,22 @@ fn reap(shared: &Shared, os_pid: u32) {
     drop(state);
     // The cgroup holds the whole tree, even processes that left the group or are still
     // dying: kill what is left and wait until it is empty before reporting the exit.
-    let oom_killed = cgroup.is_some_and(|cgroup| {
+    let drained = cgroup.map(|cgroup| {
+        let emptied = cgroup.drain();
         let oom_killed = cgroup.oom_killed();
-        cgroup.remove();
-        oom_killed
+        (cgroup, emptied, oom_killed)
     });
     let mut state = shared.state.lock();
-    state.oom_killed = oom_killed;
+    state.oom_killed = drained
+        .as_ref()
+        .is_some_and(|(_, _, oom_killed)| *oom_killed);
     state.reaped = true;
-    shared.changed.notify_all();
+    shared.notify();
+    drop(state);
+    // Off the waiter's path: reset the cgroup for the next child, or remove it.
+    if let Some((cgroup, emptied, oom_killed)) = drained {
+        cgroup_pool::recycle(cgroup, emptied && !oom_killed);
+    }
 }
 
 /// The first child of `os_pid` (the keeper has exactly one: the init).

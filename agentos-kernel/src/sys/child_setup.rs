@@ -38,6 +38,9 @@ pub(crate) struct ChildSetup {
     pub(crate) nice: Option<i32>,
     /// Resource limits.
     pub(crate) rlimits: Vec<Rlimit>,
+    /// A network namespace to enter with `setns` before `unshare` (the shared empty one),
+    /// owned elsewhere for the life of the process.
+    pub(crate) network_namespace: Option<libc::c_int>,
     /// `CLONE_NEW*` flags for `unshare`; 0 for none.
     pub(crate) unshare_flags: libc::c_int,
     /// Contents of `/proc/self/uid_map` and `gid_map` to write after a new user namespace.
@@ -54,7 +57,7 @@ pub(crate) struct ChildSetup {
 pub(crate) fn install(command: &mut Command, setup: ChildSetup) {
     let hook = move || apply(&setup);
     // SAFETY: `apply` only calls async-signal-safe system calls (write, setpriority,
-    // setrlimit, unshare, open, close, fork, waitpid, mount, prctl, syscall) on memory that
+    // setrlimit, setns, unshare, open, close, fork, waitpid, mount, prctl, syscall) on memory that
     // was allocated before the fork and is owned by the closure; it allocates nothing and takes
     // no lock, so it is sound to run in the child of a multithreaded process.
     unsafe {
@@ -79,6 +82,11 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
     if let Some(nice) = setup.nice {
         // SAFETY: plain integer arguments; affects only the calling process.
         check(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) } as i64)?;
+    }
+    if let Some(netns) = setup.network_namespace {
+        // Before the new user namespace: only the kernel's credentials may enter it.
+        // SAFETY: setns takes an open namespace fd (kept open for the whole process) and flags.
+        check(unsafe { libc::setns(netns, libc::CLONE_NEWNET) } as i64)?;
     }
     if setup.unshare_flags != 0 {
         // SAFETY: unshare takes flags only and affects the calling process.

@@ -6,6 +6,7 @@
 #![allow(unsafe_code)]
 
 mod child_setup;
+mod netns;
 mod pid_namespace;
 mod pidfd;
 mod priority;
@@ -13,6 +14,7 @@ mod probe;
 
 pub(crate) use self::{
     child_setup::{ChildSetup, Rlimit, install},
+    netns::shared_empty_netns,
     pidfd::pidfd_open,
     priority::set_group_nice,
     probe::{landlock_abi, namespaces_available, seccomp_available},
