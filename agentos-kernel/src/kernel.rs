@@ -2,13 +2,10 @@
 //! dispatch (blocking and awaiting).
 
 use std::{
-    collections::HashMap,
     future::Future,
     sync::Arc,
     time::{Duration, Instant},
 };
-
-use parking_lot::Mutex;
 
 use crate::{
     access::Caller,
@@ -70,10 +67,8 @@ pub(crate) struct Inner {
     pub(crate) timer: Arc<Timer>,
     pub(crate) metrics: Metrics,
     pub(crate) started: Instant,
-    pub(crate) config: KernelConfig,
     /// The kernel's own in-memory filesystems, for memory accounting.
     pub(crate) memfs: Vec<MemFs>,
-    pub(crate) memory_peaks: Mutex<HashMap<Pid, u64>>,
     /// Kernel II's state: OS children, scheduler, memory manager, sockets.
     pub(crate) runtime: crate::process::Runtime,
 }
@@ -102,6 +97,7 @@ impl Kernel {
 
     /// A kernel with the given filesystem sizes and memory budget.
     pub fn with_config(config: KernelConfig) -> Kernel {
+        let memory_total = config.memory_bytes;
         let mounts = MountTable::new();
         let root = MemFs::with_capacity(config.root_capacity);
         let tmp = MemFs::with_capacity(config.tmp_capacity);
@@ -118,10 +114,8 @@ impl Kernel {
                 timer: Arc::new(Timer::default()),
                 metrics: Metrics::new(),
                 started: Instant::now(),
-                config,
                 memfs: vec![root, tmp, cache],
-                memory_peaks: Mutex::new(HashMap::new()),
-                runtime: crate::process::Runtime::default(),
+                runtime: crate::process::Runtime::with_memory_total(memory_total),
             }),
         }
     }
@@ -169,7 +163,6 @@ impl Kernel {
             .store(false, std::sync::atomic::Ordering::Release);
         self.release_runtime(pid);
         self.inner.ipc.cleanup(pid);
-        self.inner.memory_peaks.lock().remove(&pid);
         let mut state = entry.state.lock();
         state.fds = Default::default();
         state.env.clear();

@@ -114,6 +114,21 @@ pub(crate) struct Runtime {
     pub(crate) cgroups: Arc<CgroupPool>,
 }
 
+impl Runtime {
+    /// A runtime whose memory manager measures against `total_bytes` (the kernel's budget).
+    pub(crate) fn with_memory_total(total_bytes: u64) -> Runtime {
+        let runtime = Runtime::default();
+        runtime
+            .memory
+            .lock()
+            .set_config(crate::memory::MemoryConfig {
+                total_bytes,
+                ..crate::memory::MemoryConfig::default()
+            });
+        runtime
+    }
+}
+
 impl Drop for Runtime {
     /// A dropped kernel leaves no child behind, even when someone still holds its handle.
     fn drop(&mut self) {
