@@ -108,7 +108,27 @@ fn layer_cost(c: &mut Criterion) {
         pick(&mut layers);
         layers
     };
-    let cases: [(&str, SandboxLayers, bool); 6] = [
+    let all_but = |pick: fn(&mut SandboxLayers)| {
+        let mut layers = SandboxLayers::all();
+        pick(&mut layers);
+        layers
+    };
+    let ns_landlock = only(|l| {
+        l.namespaces = true;
+        l.landlock = true;
+    });
+    let cases: [(&str, SandboxLayers, bool); 13] = [
+        ("namespaces_landlock", ns_landlock, false),
+        ("namespaces_landlock_with_network", ns_landlock, true),
+        ("all_but_rlimits", all_but(|l| l.rlimits = false), false),
+        ("all_but_landlock", all_but(|l| l.landlock = false), false),
+        ("all_but_seccomp", all_but(|l| l.seccomp = false), false),
+        ("all_but_cgroups", all_but(|l| l.cgroups = false), false),
+        (
+            "all_but_namespaces",
+            all_but(|l| l.namespaces = false),
+            false,
+        ),
         ("rlimits", only(|l| l.rlimits = true), false),
         ("landlock", only(|l| l.landlock = true), false),
         ("seccomp", only(|l| l.seccomp = true), false),

@@ -182,6 +182,10 @@ impl CgroupHost {
     }
 }
 
+/// Memory still charged to a finished child's cgroup above which it is reclaimed before
+/// the cgroup is reused.
+pub(crate) const RECLAIM_ABOVE: u64 = 1 << 20;
+
 /// The CPU weight the hierarchies give a cgroup by default (v2 scale).
 pub(crate) const DEFAULT_CPU_WEIGHT: u32 = 100;
 
@@ -385,21 +389,24 @@ impl Cgroup {
         self.joined().all(|dir| pids_in(dir).is_empty())
     }
 
-    /// Clears what a finished child left behind so the next one starts from zero: its page
-    /// cache charge and the peak and failure counters. Best effort.
+    /// Clears what a finished child left behind so the next one starts from zero: the peak
+    /// and failure counters, and its page-cache charge when that is more than
+    /// [`RECLAIM_ABOVE`] (reclaiming drains every CPU's page lists and costs milliseconds, so
+    /// a few leftover kilobytes of kernel objects are left to ordinary reclaim). Best effort.
     pub(crate) fn reset_usage(&self) {
         let Some(dir) = self.dir("memory") else {
             return;
         };
+        let large = self
+            .memory_usage()
+            .is_some_and(|bytes| bytes > RECLAIM_ABOVE);
         if self.version == 2 {
-            if self.memory_usage().is_some_and(|bytes| bytes > 0)
-                && dir.join("memory.reclaim").exists()
-            {
+            if large && dir.join("memory.reclaim").exists() {
                 let _ = write(&dir.join("memory.reclaim"), "1G");
             }
             return;
         }
-        if self.memory_usage().is_some_and(|bytes| bytes > 0) {
+        if large {
             let _ = write(&dir.join("memory.force_empty"), "0");
         }
         let _ = write(&dir.join("memory.max_usage_in_bytes"), "0");
