@@ -79,3 +79,31 @@ fn a_missing_program_fails_the_spawn() {
         .unwrap_err();
     assert!(err.to_string().contains("/no/such/program"), "{err}");
 }
+
+#[test]
+fn as_root_the_child_the_kernel_knows_is_the_namespace_init() {
+    let (kernel, root) = kernel();
+    let spawned = kernel
+        .spawn_process(root, SandboxPreset::Standard.spec("/bin/sleep", ["30"]))
+        .unwrap();
+    if layer_enforced(&spawned.report, Layer::Namespaces) && nix_is_root() {
+        // No keeper in between: the leader is PID 1 of the program's namespace.
+        let status = std::fs::read_to_string(format!("/proc/{}/status", spawned.os_pid)).unwrap();
+        let nspid = status
+            .lines()
+            .find(|line| line.starts_with("NSpid:"))
+            .unwrap();
+        assert_eq!(nspid.split_whitespace().last(), Some("1"), "{nspid}");
+    }
+    let info = kernel.kill_process(root, spawned.pid).unwrap().unwrap();
+    assert_eq!(info.signal, Some(9), "{info:?}");
+}
+
+fn nix_is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find(|line| line.starts_with("Uid:"))
+        .and_then(|line| line.split_whitespace().nth(2).map(|euid| euid == "0"))
+        .unwrap_or(false)
+}

@@ -4,7 +4,7 @@
 
 use std::{
     future::Future,
-    os::fd::OwnedFd,
+    os::fd::{AsRawFd, OwnedFd},
     path::{Path, PathBuf},
     pin::Pin,
     process::{Command, Stdio},
@@ -34,7 +34,7 @@ use crate::{
         spawner,
         supervisor::{self, Supervised, kill_tree},
     },
-    sys::{self, ChildSetup},
+    sys::{self, ChildSetup, InitStatus},
 };
 
 /// How long `wait` lets the output readers drain after the child is gone.
@@ -203,9 +203,25 @@ impl ChildProcess {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut setup = setup;
+        let direct = setup.direct_pid_namespace;
+        let init_status = if direct {
+            let (read, write) =
+                nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|err| Error::Spawn {
+                    program: launch.program.display().to_string(),
+                    reason: format!("status pipe: {err}"),
+                })?;
+            setup.init_status = Some(InitStatus {
+                read: read.as_raw_fd(),
+                write,
+            });
+            Some(read)
+        } else {
+            None
+        };
         sys::install(&mut command, setup);
         let started = Instant::now();
-        let mut child = match spawner::spawn(command) {
+        let mut child = match spawner::spawn(command, direct) {
             Ok(child) => child,
             Err(err) => {
                 if let Some(cgroup) = &cgroup {
@@ -266,6 +282,7 @@ impl ChildProcess {
             os_pid,
             pidfd,
             pipes: [stdout, stderr],
+            init_status,
             sender,
             // A timeout too large to represent is no timeout.
             deadline: launch

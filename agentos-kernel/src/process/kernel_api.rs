@@ -143,7 +143,9 @@ impl Kernel {
             output_limit: spec.limits.output_bytes,
             wall_timeout: spec.limits.wall_timeout,
             stream_output: spec.stream_output,
-            pid_namespace: prepared.setup.unshare_flags & libc::CLONE_NEWPID != 0,
+            // Behind a keeper (kill its init); a direct init is the leader itself.
+            pid_namespace: prepared.setup.unshare_flags & libc::CLONE_NEWPID != 0
+                && !prepared.setup.direct_pid_namespace,
         };
         let child = Arc::new(ChildProcess::spawn(
             launch,

@@ -26,7 +26,8 @@ const BASE_NAMESPACES: libc::c_int = libc::CLONE_NEWUSER
     | libc::CLONE_NEWIPC
     | libc::CLONE_NEWUTS;
 
-/// Processes the PID-namespace keeper and init add to a child's tree.
+/// Processes the PID-namespace keeper and init add to a child's tree (only the init when the
+/// spawner thread makes the child PID 1 itself).
 pub(crate) const NAMESPACE_OVERHEAD_PROCESSES: u64 = 2;
 
 /// A child ready to fork: what it applies to itself, its cgroup, and the report.
@@ -80,6 +81,9 @@ pub(crate) fn prepare(spec: &SpawnSpec, cgroups: &Arc<CgroupPool>) -> Result<Pre
                 format!("0 {gid} 1").into_bytes(),
             ));
             setup.mount_proc = true;
+            // The spawner thread makes the child PID 1 itself where the kernel may (root).
+            setup.direct_pid_namespace =
+                spawner::available() && sys::direct_pid_namespace_available();
             pid_namespace = true;
             let net = match (spec.network, shared_netns.is_some()) {
                 (true, _) => "",
@@ -186,10 +190,10 @@ pub(crate) fn prepare(spec: &SpawnSpec, cgroups: &Arc<CgroupPool>) -> Result<Pre
 
     if layers.cgroups {
         let host = cgroup_host();
-        let overhead = if pid_namespace {
-            NAMESPACE_OVERHEAD_PROCESSES
-        } else {
-            0
+        let overhead = match (pid_namespace, setup.direct_pid_namespace) {
+            (true, true) => 1,
+            (true, false) => NAMESPACE_OVERHEAD_PROCESSES,
+            (false, _) => 0,
         };
         let limits = CgroupLimits {
             memory_bytes: spec.limits.memory_bytes,

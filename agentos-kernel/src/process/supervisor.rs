@@ -39,6 +39,8 @@ pub(super) struct Supervised {
     pub(super) pidfd: OwnedFd,
     /// stdout and stderr, `None` once at end of file.
     pub(super) pipes: [Option<OwnedFd>; 2],
+    /// Where a direct init (the leader itself) reports the program's wait status.
+    pub(super) init_status: Option<OwnedFd>,
     pub(super) sender: Option<SyncSender<OutputChunk>>,
     pub(super) deadline: Option<Instant>,
 }
@@ -57,7 +59,7 @@ pub(super) fn start(supervised: Supervised) {
             state.killed = true;
             kill_tree(&state, os_pid);
         }
-        reap(&shared, os_pid);
+        reap(&shared, os_pid, None);
         let mut state = shared.state.lock();
         state.readers_open = 0;
         shared.notify();
@@ -85,6 +87,7 @@ fn run(supervised: Supervised) {
         os_pid,
         pidfd,
         pipes,
+        init_status,
         mut sender,
         mut deadline,
     } = supervised;
@@ -203,7 +206,7 @@ fn run(supervised: Supervised) {
         if pidfd_ready {
             exited = true;
             drain_deadline = Some(Instant::now() + OUTPUT_DRAIN);
-            reap(&shared, os_pid);
+            reap(&shared, os_pid, init_status.as_ref());
         }
     }
     let mut state = shared.state.lock();
@@ -227,7 +230,7 @@ fn offer(sender: &mut Option<SyncSender<OutputChunk>>, chunk: OutputChunk) -> Op
 
 /// The leader has exited (still unreaped, so its pid cannot be reused): kill what is left of
 /// its group, reap it, empty its cgroup, report the exit, then recycle the cgroup.
-fn reap(shared: &Shared, os_pid: u32) {
+fn reap(shared: &Shared, os_pid: u32, init_status: Option<&OwnedFd>) {
     let pid = OsPid::from_raw(os_pid as i32);
     let mut state = shared.state.lock();
     // Nothing the child started may outlive it.
@@ -237,6 +240,12 @@ fn reap(shared: &Shared, os_pid: u32) {
             Err(nix::errno::Errno::EINTR) => continue,
             other => break other.ok(),
         }
+    };
+    // A direct init reports how the program ended (it cannot mirror a signal: PID 1 does
+    // not die of its own signals); nothing to read means the init itself was killed.
+    let status = match (status, init_status) {
+        (Some(leader), Some(pipe)) => Some(program_status(pipe, pid).unwrap_or(leader)),
+        (status, _) => status,
     };
     // From here on the pid may be reused: no more signals to it.
     state.pid_released = true;
@@ -262,6 +271,14 @@ fn reap(shared: &Shared, os_pid: u32) {
     if let Some((cgroup, emptied, oom_killed)) = drained {
         cgroup_pool::recycle(cgroup, emptied && !oom_killed);
     }
+}
+
+/// The program's wait status as its init wrote it, if it did.
+fn program_status(pipe: &OwnedFd, pid: OsPid) -> Option<nix::sys::wait::WaitStatus> {
+    let mut word = [0u8; 4];
+    let mut file = File::from(pipe.try_clone().ok()?);
+    file.read_exact(&mut word).ok()?;
+    nix::sys::wait::WaitStatus::from_raw(pid, i32::from_ne_bytes(word)).ok()
 }
 
 /// The first child of `os_pid` (the keeper has exactly one: the init).
