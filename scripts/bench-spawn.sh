@@ -11,8 +11,9 @@ if ! command -v bwrap >/dev/null 2>&1; then
 fi
 
 echo "load before: $(uptime)"
-cargo bench -p agentos-kernel --bench spawn -- --warm-up-time 1 --measurement-time 3 "$@"
+cargo bench -p agentos-kernel --bench spawn -- --warm-up-time 1 --measurement-time 3 "$@" 2> >(tee target/bench-spawn-stderr.txt >&2)
 echo "load after: $(uptime)"
+grep '^interleaved' target/bench-spawn-stderr.txt || true
 
 python3 - <<'PY'
 import json, pathlib

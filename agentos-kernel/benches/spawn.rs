@@ -155,5 +155,119 @@ fn layer_cost(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, spawn_wait, layer_cost);
+/// The main cases, and the kernel with one layer at a time, interleaved round by round
+/// (order rotating), so that load from other work on the machine falls on all of them alike;
+/// prints each case's p50 and the ratios.
+fn interleaved(_: &mut Criterion) {
+    const ROUNDS: usize = 300;
+    let kernel = Kernel::new();
+    let root = kernel.create_process("bench", CapabilitySet::all());
+    let bwrap_works = Command::new("bwrap")
+        .args(["--unshare-all", "--ro-bind", "/", "/", "/bin/true"])
+        .status()
+        .is_ok_and(|status| status.success());
+    let command = |program: &str, args: &[&str]| {
+        let status = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .status()
+            .expect("spawn");
+        assert!(status.success());
+    };
+    let through_kernel = |layers: SandboxLayers, network: bool| {
+        let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+        spec.layers = layers;
+        spec.network = network;
+        let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+        assert!(spawned.child.wait(None).success());
+        kernel.reap_process(root, spawned.pid).expect("reap");
+    };
+    let only = |pick: fn(&mut SandboxLayers)| {
+        let mut layers = SandboxLayers::none();
+        pick(&mut layers);
+        layers
+    };
+    let mut cases: Vec<(&str, Box<dyn Fn() + '_>)> = vec![
+        ("bare", Box::new(|| command("/bin/true", &[]))),
+        (
+            "kernel_all_layers",
+            Box::new(|| through_kernel(SandboxLayers::all(), false)),
+        ),
+        (
+            "kernel_no_layers",
+            Box::new(|| through_kernel(SandboxLayers::none(), false)),
+        ),
+        (
+            "+rlimits",
+            Box::new(move || through_kernel(only(|l| l.rlimits = true), false)),
+        ),
+        (
+            "+landlock",
+            Box::new(move || through_kernel(only(|l| l.landlock = true), false)),
+        ),
+        (
+            "+seccomp",
+            Box::new(move || through_kernel(only(|l| l.seccomp = true), false)),
+        ),
+        (
+            "+cgroups",
+            Box::new(move || through_kernel(only(|l| l.cgroups = true), false)),
+        ),
+        (
+            "+namespaces_no_net",
+            Box::new(move || through_kernel(only(|l| l.namespaces = true), true)),
+        ),
+        (
+            "+namespaces_fresh_net",
+            Box::new(move || through_kernel(only(|l| l.namespaces = true), false)),
+        ),
+    ];
+    if bwrap_works {
+        cases.push((
+            "bwrap",
+            Box::new(|| {
+                command(
+                    "bwrap",
+                    &["--unshare-all", "--ro-bind", "/", "/", "/bin/true"],
+                )
+            }),
+        ));
+    }
+    let n_cases = cases.len();
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(ROUNDS); n_cases];
+    for round in 0..ROUNDS {
+        for offset in 0..n_cases {
+            let index = (round + offset) % n_cases;
+            let started = std::time::Instant::now();
+            (cases[index].1)();
+            times[index].push(started.elapsed());
+        }
+    }
+    let medians: Vec<f64> = times
+        .iter_mut()
+        .map(|samples| {
+            samples.sort();
+            samples[samples.len() / 2].as_secs_f64() * 1e3
+        })
+        .collect();
+    let mut line = format!("interleaved p50 over {ROUNDS} rounds (ms):");
+    for (index, median) in medians.iter().enumerate() {
+        line.push_str(&format!(" {} {median:.3}", cases[index].0));
+    }
+    line.push_str(&format!(
+        "; kernel_all_layers/bare {:.2}",
+        medians[1] / medians[0]
+    ));
+    if bwrap_works {
+        line.push_str(&format!(
+            ", kernel_all_layers/bwrap {:.2}",
+            medians[1] / medians[n_cases - 1]
+        ));
+    }
+    eprintln!("{line}");
+}
+
+criterion_group!(benches, spawn_wait, layer_cost, interleaved);
 criterion_main!(benches);
