@@ -155,6 +155,9 @@ fn layer_cost(c: &mut Criterion) {
     group.finish();
 }
 
+/// A named way to spawn and wait for `/bin/true`.
+type Case<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
 /// The main cases, and the kernel with one layer at a time, interleaved round by round
 /// (order rotating), so that load from other work on the machine falls on all of them alike;
 /// prints each case's p50 and the ratios.
@@ -189,7 +192,7 @@ fn interleaved(_: &mut Criterion) {
         pick(&mut layers);
         layers
     };
-    let mut cases: Vec<(&str, Box<dyn Fn() + '_>)> = vec![
+    let mut cases: Vec<Case<'_>> = vec![
         ("bare", Box::new(|| command("/bin/true", &[]))),
         (
             "kernel_all_layers",
