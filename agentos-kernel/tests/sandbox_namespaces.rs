@@ -114,7 +114,10 @@ fn children_without_network_share_an_empty_namespace_and_cannot_reach_each_other
     // Seccomp off so that the netlink query below may run; every other layer on.
     let mut spec = SandboxPreset::Standard.spec(
         "/usr/bin/python3",
-        ["-c", "import socket; print(' '.join(n for _, n in socket.if_nameindex()))"],
+        [
+            "-c",
+            "import socket; print(' '.join(n for _, n in socket.if_nameindex()))",
+        ],
     );
     spec.layers.seccomp = false;
     let (report, info) = run(&kernel, root, spec);
