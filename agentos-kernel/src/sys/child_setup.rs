@@ -163,13 +163,15 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
         // SAFETY: `value` is a valid rlimit on the stack.
         check(unsafe { libc::setrlimit(limit.resource, &value) } as i64)?;
     }
-    if let Some(ruleset) = &setup.landlock_ruleset {
+    // Landlock and seccomp both need no_new_privs; set it once.
+    if setup.landlock_ruleset.is_some() || !setup.seccomp_filters.is_empty() {
         no_new_privs()?;
+    }
+    if let Some(ruleset) = &setup.landlock_ruleset {
         // SAFETY: the ruleset fd is open and owned by `setup`; flags are 0.
         check(unsafe { libc::syscall(libc::SYS_landlock_restrict_self, ruleset.as_raw_fd(), 0) })?;
     }
     for filter in &setup.seccomp_filters {
-        no_new_privs()?;
         let program = libc::sock_fprog {
             len: filter.len() as libc::c_ushort,
             filter: filter.as_ptr().cast_mut(),
