@@ -1,6 +1,7 @@
-//! One thread per child: it polls the child's output pipes and a pidfd, captures and streams
-//! output, enforces the wall-clock timeout, and when the child exits kills what is left of its
-//! tree, reaps it and empties its cgroup.
+//! One thread per running child (threads are kept and reused for later children): it polls
+//! the child's output pipes and a pidfd, captures and streams output, enforces the wall-clock
+//! timeout, and when the child exits kills what is left of its tree, reaps it and empties its
+//! cgroup.
 
 use std::{
     fs::File,
@@ -8,7 +9,8 @@ use std::{
     os::fd::{AsFd, OwnedFd},
     sync::{
         Arc,
-        mpsc::{SyncSender, TrySendError},
+        atomic::{AtomicU64, Ordering},
+        mpsc::{SyncSender, TrySendError, sync_channel},
     },
     thread,
     time::{Duration, Instant},
@@ -22,6 +24,7 @@ use nix::{
     },
     unistd::Pid as OsPid,
 };
+use parking_lot::Mutex;
 
 use crate::process::{
     cgroup_pool,
@@ -45,14 +48,36 @@ pub(super) struct Supervised {
     pub(super) deadline: Option<Instant>,
 }
 
-/// Starts the supervisor thread; without a thread, kills and reaps the child at once so it
-/// never becomes a zombie.
+/// Idle supervisor threads kept for the next children, at most this many.
+const MAX_IDLE_THREADS: usize = 16;
+
+/// How long an idle supervisor thread waits for a next child before it ends.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Idle supervisor threads, each waiting on its own channel (with an id to find it again).
+static IDLE: Mutex<Vec<(u64, SyncSender<Supervised>)>> = Mutex::new(Vec::new());
+
+/// Starts supervising a child: on an idle supervisor thread when there is one (creating a
+/// thread per child costs a stack mapping and a clone each time), else on a new one. Without
+/// a thread, kills and reaps the child at once so it never becomes a zombie.
 pub(super) fn start(supervised: Supervised) {
-    let shared = Arc::clone(&supervised.shared);
-    let os_pid = supervised.os_pid;
+    let mut job = supervised;
+    loop {
+        let idle = IDLE.lock().pop();
+        let Some((_, worker)) = idle else {
+            break;
+        };
+        match worker.send(job) {
+            Ok(()) => return,
+            // That thread is gone; try another.
+            Err(std::sync::mpsc::SendError(back)) => job = back,
+        }
+    }
+    let shared = Arc::clone(&job.shared);
+    let os_pid = job.os_pid;
     let spawned = thread::Builder::new()
         .name("agentos-child".into())
-        .spawn(move || run(supervised));
+        .spawn(move || worker(job));
     if spawned.is_err() {
         {
             let mut state = shared.state.lock();
@@ -63,6 +88,42 @@ pub(super) fn start(supervised: Supervised) {
         let mut state = shared.state.lock();
         state.readers_open = 0;
         shared.notify();
+    }
+}
+
+/// A supervisor thread: supervises `first`, then offers itself for more children until it
+/// has been idle for [`IDLE_TIMEOUT`] or enough others are idle.
+fn worker(first: Supervised) {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let (sender, receiver) = sync_channel::<Supervised>(1);
+    let mut job = first;
+    loop {
+        run(job);
+        {
+            let mut idle = IDLE.lock();
+            if idle.len() >= MAX_IDLE_THREADS {
+                return;
+            }
+            idle.push((id, sender.clone()));
+        }
+        job = match receiver.recv_timeout(IDLE_TIMEOUT) {
+            Ok(next) => next,
+            Err(_) => {
+                // Leave, unless a starter already took this thread's sender: then its child
+                // is on the way and must be supervised.
+                let mut idle = IDLE.lock();
+                if let Some(position) = idle.iter().position(|(entry, _)| *entry == id) {
+                    idle.remove(position);
+                    return;
+                }
+                drop(idle);
+                match receiver.recv() {
+                    Ok(next) => next,
+                    Err(_) => return,
+                }
+            }
+        };
     }
 }
 
