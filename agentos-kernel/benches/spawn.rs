@@ -93,5 +93,184 @@ fn spawn_wait(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, spawn_wait);
+/// Where the time goes: each layer alone on top of the kernel's process handling
+/// (`kernel_no_layers` in the main group is the baseline), plus namespaces without the
+/// network namespace.
+fn layer_cost(c: &mut Criterion) {
+    let mut group = c.benchmark_group("spawn_layer_cost");
+    group.sample_size(30);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    let kernel = Kernel::new();
+    let root = kernel.create_process("bench", CapabilitySet::all());
+    let only = |pick: fn(&mut SandboxLayers)| {
+        let mut layers = SandboxLayers::none();
+        pick(&mut layers);
+        layers
+    };
+    let all_but = |pick: fn(&mut SandboxLayers)| {
+        let mut layers = SandboxLayers::all();
+        pick(&mut layers);
+        layers
+    };
+    let ns_landlock = only(|l| {
+        l.namespaces = true;
+        l.landlock = true;
+    });
+    let cases: [(&str, SandboxLayers, bool); 13] = [
+        ("namespaces_landlock", ns_landlock, false),
+        ("namespaces_landlock_with_network", ns_landlock, true),
+        ("all_but_rlimits", all_but(|l| l.rlimits = false), false),
+        ("all_but_landlock", all_but(|l| l.landlock = false), false),
+        ("all_but_seccomp", all_but(|l| l.seccomp = false), false),
+        ("all_but_cgroups", all_but(|l| l.cgroups = false), false),
+        (
+            "all_but_namespaces",
+            all_but(|l| l.namespaces = false),
+            false,
+        ),
+        ("rlimits", only(|l| l.rlimits = true), false),
+        ("landlock", only(|l| l.landlock = true), false),
+        ("seccomp", only(|l| l.seccomp = true), false),
+        ("cgroups", only(|l| l.cgroups = true), false),
+        ("namespaces", only(|l| l.namespaces = true), false),
+        (
+            "namespaces_with_network",
+            only(|l| l.namespaces = true),
+            true,
+        ),
+    ];
+    for (name, layers, network) in cases {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+                spec.layers = layers;
+                spec.network = network;
+                let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+                assert!(spawned.child.wait(None).success());
+                kernel.reap_process(root, spawned.pid).expect("reap");
+            });
+        });
+    }
+    group.finish();
+}
+
+/// A named way to spawn and wait for `/bin/true`.
+type Case<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+/// The main cases, and the kernel with one layer at a time, interleaved round by round
+/// (order rotating), so that load from other work on the machine falls on all of them alike;
+/// prints each case's p50 and the ratios.
+fn interleaved(_: &mut Criterion) {
+    const ROUNDS: usize = 300;
+    let kernel = Kernel::new();
+    let root = kernel.create_process("bench", CapabilitySet::all());
+    let bwrap_works = Command::new("bwrap")
+        .args(["--unshare-all", "--ro-bind", "/", "/", "/bin/true"])
+        .status()
+        .is_ok_and(|status| status.success());
+    let command = |program: &str, args: &[&str]| {
+        let status = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .status()
+            .expect("spawn");
+        assert!(status.success());
+    };
+    let through_kernel = |layers: SandboxLayers, network: bool| {
+        let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
+        spec.layers = layers;
+        spec.network = network;
+        let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+        assert!(spawned.child.wait(None).success());
+        kernel.reap_process(root, spawned.pid).expect("reap");
+    };
+    let only = |pick: fn(&mut SandboxLayers)| {
+        let mut layers = SandboxLayers::none();
+        pick(&mut layers);
+        layers
+    };
+    let mut cases: Vec<Case<'_>> = vec![
+        ("bare", Box::new(|| command("/bin/true", &[]))),
+        (
+            "kernel_all_layers",
+            Box::new(|| through_kernel(SandboxLayers::all(), false)),
+        ),
+        (
+            "kernel_no_layers",
+            Box::new(|| through_kernel(SandboxLayers::none(), false)),
+        ),
+        (
+            "+rlimits",
+            Box::new(move || through_kernel(only(|l| l.rlimits = true), false)),
+        ),
+        (
+            "+landlock",
+            Box::new(move || through_kernel(only(|l| l.landlock = true), false)),
+        ),
+        (
+            "+seccomp",
+            Box::new(move || through_kernel(only(|l| l.seccomp = true), false)),
+        ),
+        (
+            "+cgroups",
+            Box::new(move || through_kernel(only(|l| l.cgroups = true), false)),
+        ),
+        (
+            "+namespaces_no_net",
+            Box::new(move || through_kernel(only(|l| l.namespaces = true), true)),
+        ),
+        (
+            "+namespaces_fresh_net",
+            Box::new(move || through_kernel(only(|l| l.namespaces = true), false)),
+        ),
+    ];
+    if bwrap_works {
+        cases.push((
+            "bwrap",
+            Box::new(|| {
+                command(
+                    "bwrap",
+                    &["--unshare-all", "--ro-bind", "/", "/", "/bin/true"],
+                )
+            }),
+        ));
+    }
+    let n_cases = cases.len();
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(ROUNDS); n_cases];
+    for round in 0..ROUNDS {
+        for offset in 0..n_cases {
+            let index = (round + offset) % n_cases;
+            let started = std::time::Instant::now();
+            (cases[index].1)();
+            times[index].push(started.elapsed());
+        }
+    }
+    let medians: Vec<f64> = times
+        .iter_mut()
+        .map(|samples| {
+            samples.sort();
+            samples[samples.len() / 2].as_secs_f64() * 1e3
+        })
+        .collect();
+    let mut line = format!("interleaved p50 over {ROUNDS} rounds (ms):");
+    for (index, median) in medians.iter().enumerate() {
+        line.push_str(&format!(" {} {median:.3}", cases[index].0));
+    }
+    line.push_str(&format!(
+        "; kernel_all_layers/bare {:.2}",
+        medians[1] / medians[0]
+    ));
+    if bwrap_works {
+        line.push_str(&format!(
+            ", kernel_all_layers/bwrap {:.2}",
+            medians[1] / medians[n_cases - 1]
+        ));
+    }
+    eprintln!("{line}");
+}
+
+criterion_group!(benches, spawn_wait, layer_cost, interleaved);
 criterion_main!(benches);

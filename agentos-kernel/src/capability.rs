@@ -301,6 +301,13 @@ impl CapabilitySet {
             .any(|capability| capability.allows_bind(port))
     }
 
+    /// True when an unscoped `BindPort` (any port) is held.
+    pub fn allows_bind_any(&self) -> bool {
+        self.granted
+            .iter()
+            .any(|capability| matches!(capability, Capability::BindPort(None)))
+    }
+
     /// The set without any capability of `kind`.
     pub fn revoke(mut self, kind: CapabilityKind) -> CapabilitySet {
         self.granted.retain(|capability| capability.kind() != kind);

@@ -2,13 +2,10 @@
 //! dispatch (blocking and awaiting).
 
 use std::{
-    collections::HashMap,
     future::Future,
     sync::Arc,
     time::{Duration, Instant},
 };
-
-use parking_lot::Mutex;
 
 use crate::{
     access::Caller,
@@ -70,10 +67,8 @@ pub(crate) struct Inner {
     pub(crate) timer: Arc<Timer>,
     pub(crate) metrics: Metrics,
     pub(crate) started: Instant,
-    pub(crate) config: KernelConfig,
     /// The kernel's own in-memory filesystems, for memory accounting.
     pub(crate) memfs: Vec<MemFs>,
-    pub(crate) memory_peaks: Mutex<HashMap<Pid, u64>>,
     /// Kernel II's state: OS children, scheduler, memory manager, sockets.
     pub(crate) runtime: crate::process::Runtime,
 }
@@ -102,6 +97,7 @@ impl Kernel {
 
     /// A kernel with the given filesystem sizes and memory budget.
     pub fn with_config(config: KernelConfig) -> Kernel {
+        let memory_total = config.memory_bytes;
         let mounts = MountTable::new();
         let root = MemFs::with_capacity(config.root_capacity);
         let tmp = MemFs::with_capacity(config.tmp_capacity);
@@ -118,10 +114,8 @@ impl Kernel {
                 timer: Arc::new(Timer::default()),
                 metrics: Metrics::new(),
                 started: Instant::now(),
-                config,
                 memfs: vec![root, tmp, cache],
-                memory_peaks: Mutex::new(HashMap::new()),
-                runtime: crate::process::Runtime::default(),
+                runtime: crate::process::Runtime::with_memory_total(memory_total),
             }),
         }
     }
@@ -169,7 +163,6 @@ impl Kernel {
             .store(false, std::sync::atomic::Ordering::Release);
         self.release_runtime(pid);
         self.inner.ipc.cleanup(pid);
-        self.inner.memory_peaks.lock().remove(&pid);
         let mut state = entry.state.lock();
         state.fds = Default::default();
         state.env.clear();
@@ -274,7 +267,8 @@ impl Kernel {
 
     /// Like [`Kernel::syscall`], but waits instead of answering `WouldBlock`: `sleep` waits on
     /// the kernel's timer, `read_pipe` for data or end of file, `write_pipe` for space, and
-    /// `receive_queue` for a message. No thread is blocked; any executor can drive the future.
+    /// `receive_queue` for a message, `wait_process` for the child's exit. No thread is
+    /// blocked; any executor can drive the future.
     ///
     /// # Errors
     /// As for [`Kernel::syscall`].
@@ -328,6 +322,17 @@ impl Kernel {
                     .await
                     .map(|message| SyscallOutput::Message(Some(message)))
             }
+            Syscall::WaitProcess {
+                target_pid,
+                timeout_ms,
+            } => self
+                .wait_process_async(
+                    caller.pid,
+                    target_pid,
+                    timeout_ms.map(Duration::from_millis),
+                )
+                .await
+                .map(|info| SyscallOutput::Exit(Some(info))),
             other if other.index() >= 63 => self.exec_net_async(caller, other).await,
             other => self.dispatch(caller, other),
         }

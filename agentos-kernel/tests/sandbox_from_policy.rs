@@ -79,6 +79,7 @@ fn network_rules_and_resource_limits_carry_over() {
     assert!(spec.network);
     assert_eq!(spec.connect_ports, vec![80, 8080]);
     assert_eq!(spec.bind_ports, vec![9000]);
+    assert!(!spec.bind_any_port);
     assert_eq!(spec.limits.memory_bytes, Some(64 * 1024 * 1024));
     assert_eq!(spec.limits.cpu_seconds, Some(2));
     assert_eq!(spec.limits.open_files, Some(32));
@@ -88,6 +89,13 @@ fn network_rules_and_resource_limits_carry_over() {
     let spec = SpawnSpec::from_policy(&policy(any_port, &[], &[]), "/bin/true", [""; 0]);
     assert!(spec.network);
     assert!(spec.connect_ports.is_empty());
+    // No `BindPort` at all: no port may be bound (not "any").
+    assert!(spec.bind_ports.is_empty() && !spec.bind_any_port);
+    let bind_any = CapabilitySet::new()
+        .grant(Capability::NetworkAccess(NetworkRule::any()))
+        .grant(Capability::BindPort(None));
+    let spec = SpawnSpec::from_policy(&policy(bind_any, &[], &[]), "/bin/true", [""; 0]);
+    assert!(spec.bind_any_port);
 
     let mut no_connections = policy(caps, &[], &[]);
     no_connections.limits.max_network_connections = 0;

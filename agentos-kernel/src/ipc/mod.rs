@@ -7,7 +7,9 @@ pub(crate) mod queue;
 pub(crate) mod shm;
 mod signal;
 
-use crate::process::Pid;
+use std::collections::HashMap;
+
+use crate::{memory::MemoryKind, process::Pid};
 
 /// The kernel's IPC tables.
 #[derive(Default)]
@@ -39,6 +41,22 @@ impl Ipc {
             pipe_bytes + shm_bytes + queue_bytes,
             n_pipes + n_segments + n_queues,
         )
+    }
+
+    /// Bytes and objects every PID holds, by kind: pipe capacity it writes into, segments
+    /// and queues it owns.
+    pub(crate) fn usage_by_pid(&self) -> HashMap<Pid, Vec<(MemoryKind, u64, u64)>> {
+        let mut usage: HashMap<Pid, Vec<(MemoryKind, u64, u64)>> = HashMap::new();
+        for (kind, table) in [
+            (MemoryKind::Pipe, self.pipes.usage_all()),
+            (MemoryKind::SharedMemory, self.shm.usage_all()),
+            (MemoryKind::Queue, self.queues.usage_all()),
+        ] {
+            for (pid, (bytes, objects)) in table {
+                usage.entry(pid).or_default().push((kind, bytes, objects));
+            }
+        }
+        usage
     }
 
     /// Frees closed, drained or unattached objects and returns the bytes freed.

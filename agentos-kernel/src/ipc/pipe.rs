@@ -290,6 +290,18 @@ impl PipeTable {
     }
 
     /// Capacity reserved by `pid`'s pipes (as writer) and the number of such pipes.
+    /// [`Self::usage_of`] for every PID at once, in one pass.
+    pub(crate) fn usage_all(&self) -> std::collections::HashMap<Pid, (u64, u64)> {
+        let mut usage: std::collections::HashMap<Pid, (u64, u64)> =
+            std::collections::HashMap::new();
+        for pipe in self.pipes.read().values() {
+            let entry = usage.entry(pipe.writer).or_default();
+            entry.0 += pipe.capacity as u64;
+            entry.1 += 1;
+        }
+        usage
+    }
+
     pub(crate) fn usage_of(&self, pid: Pid) -> (u64, u64) {
         let pipes = self.pipes.read();
         let mine = pipes.values().filter(|pipe| pipe.writer == pid);

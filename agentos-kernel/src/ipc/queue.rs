@@ -429,6 +429,18 @@ impl QueueTable {
     }
 
     /// Bytes queued in `pid`'s queues and the number of queues it owns.
+    /// [`Self::usage_of`] for every PID at once, in one pass.
+    pub(crate) fn usage_all(&self) -> std::collections::HashMap<Pid, (u64, u64)> {
+        let mut usage: std::collections::HashMap<Pid, (u64, u64)> =
+            std::collections::HashMap::new();
+        for queue in self.queues.read().values() {
+            let entry = usage.entry(queue.owner).or_default();
+            entry.0 += queue.state.lock().bytes;
+            entry.1 += 1;
+        }
+        usage
+    }
+
     pub(crate) fn usage_of(&self, pid: Pid) -> (u64, u64) {
         self.queues
             .read()

@@ -291,6 +291,18 @@ impl ShmTable {
     }
 
     /// Bytes and number of segments `pid` owns.
+    /// [`Self::usage_of`] for every PID at once, in one pass.
+    pub(crate) fn usage_all(&self) -> std::collections::HashMap<Pid, (u64, u64)> {
+        let mut usage: std::collections::HashMap<Pid, (u64, u64)> =
+            std::collections::HashMap::new();
+        for segment in self.segments.read().values() {
+            let entry = usage.entry(segment.owner).or_default();
+            entry.0 += segment.size as u64;
+            entry.1 += 1;
+        }
+        usage
+    }
+
     pub(crate) fn usage_of(&self, pid: Pid) -> (u64, u64) {
         self.segments
             .read()

@@ -16,8 +16,29 @@ impl Kernel {
     /// `PermissionDenied` without `SYSTEM_INFO`.
     pub fn get_memory_stats(&self, caller: Pid) -> Result<MemoryManagerStats> {
         self.require_cap(caller, CapabilityKind::SystemInfo, "-")?;
+        Ok(self.memory_manager_stats())
+    }
+
+    /// The memory manager's kernel-wide figures, brought up to date: what the IPC tables
+    /// and in-memory filesystems hold now and every child's resident memory.
+    pub(crate) fn memory_manager_stats(&self) -> MemoryManagerStats {
+        self.sync_kernel_memory();
         self.refresh_resident();
-        Ok(self.runtime().memory.lock().stats())
+        self.runtime().memory.lock().stats()
+    }
+
+    /// Copies what the kernel holds into the manager, the one account every memory figure
+    /// comes from: each PID's pipes, segments and queues, the in-memory filesystems' data, and
+    /// IPC memory reserved for no live owner.
+    pub(crate) fn sync_kernel_memory(&self) {
+        let usage = self.inner.ipc.usage_by_pid();
+        let attributed: u64 = usage.values().flatten().map(|(_, bytes, _)| *bytes).sum();
+        let unattributed = self.inner.ipc.reserved_bytes().saturating_sub(attributed);
+        let files: u64 = self.inner.memfs.iter().map(|fs| fs.used()).sum();
+        let mut memory = self.runtime().memory.lock();
+        memory.sync_held(usage);
+        memory.set_kernel_wide(MemoryKind::File, files);
+        memory.set_kernel_wide(MemoryKind::Other, unattributed);
     }
 
     /// `target`'s memory figures.
@@ -27,16 +48,18 @@ impl Kernel {
     pub fn get_process_memory_stats(&self, caller: Pid, target: Pid) -> Result<ProcessMemoryUsage> {
         self.require_cap(caller, CapabilityKind::SystemInfo, "-")?;
         self.info_of(target)?;
+        self.sync_kernel_memory();
         Ok(self.process_memory(target))
     }
 
-    /// Reclaims the accounting of terminated processes (only `target`, when given);
-    /// returns the bytes freed.
+    /// Frees closed, drained or unattached IPC objects and reclaims the accounting of
+    /// terminated processes (only `target`'s, when given); returns the bytes freed.
     ///
     /// # Errors
     /// `PermissionDenied` without `SYSTEM_INFO`.
     pub fn trigger_gc(&self, caller: Pid, target: Option<Pid>) -> Result<u64> {
         self.require_cap(caller, CapabilityKind::SystemInfo, "-")?;
+        let ipc_freed = self.inner.ipc.collect_garbage(target);
         let dead: Vec<Pid> = {
             let records = self.runtime().records.lock();
             let tracked = self.runtime().memory.lock().tracked();
@@ -50,8 +73,12 @@ impl Kernel {
                 })
                 .collect()
         };
-        let mut memory = self.runtime().memory.lock();
-        Ok(dead.into_iter().map(|pid| memory.free_process(pid)).sum())
+        let accounting_freed: u64 = {
+            let mut memory = self.runtime().memory.lock();
+            dead.into_iter().map(|pid| memory.free_process(pid)).sum()
+        };
+        self.sync_kernel_memory();
+        Ok(ipc_freed.saturating_add(accounting_freed))
     }
 
     /// Charges `bytes` of kernel memory to `pid` (for IPC and filesystem code), then applies

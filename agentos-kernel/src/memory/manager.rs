@@ -56,6 +56,8 @@ pub struct MemoryManagerStats {
     pub pressure: PressureLevel,
     /// PIDs with a charge or a child.
     pub tracked_processes: usize,
+    /// Live kernel objects holding memory (pipes, segments, queues).
+    pub allocated_blocks: u64,
     /// OOM kills so far.
     pub oom_kills: u64,
 }
@@ -65,13 +67,13 @@ pub struct MemoryManagerStats {
 pub struct ProcessMemoryUsage {
     /// The PID.
     pub pid: Pid,
-    /// Bytes the kernel holds for it (pipes, shm, queues, files).
+    /// Bytes the kernel holds for it (charges plus its pipes, shm segments and queues).
     pub allocated_bytes: u64,
     /// Resident memory of its OS child (0 without one).
     pub os_resident_bytes: u64,
     /// Highest `allocated_bytes + os_resident_bytes` seen.
     pub peak_bytes: u64,
-    /// Charges made.
+    /// Charges made plus live kernel objects it holds.
     pub allocation_count: u64,
     /// Kernel bytes by kind.
     pub by_kind: Vec<(MemoryKind, u64)>,
@@ -90,7 +92,10 @@ pub struct OomEvent {
 
 #[derive(Debug, Clone, Default)]
 struct PidMemory {
+    /// Explicit charges ([`MemoryManager::charge`]).
     by_kind: HashMap<MemoryKind, u64>,
+    /// Bytes and objects the kernel's IPC tables hold for the PID, as last synced.
+    held: HashMap<MemoryKind, (u64, u64)>,
     os_resident: u64,
     peak: u64,
     allocations: u64,
@@ -98,9 +103,17 @@ struct PidMemory {
 
 impl PidMemory {
     fn kernel_bytes(&self) -> u64 {
-        self.by_kind
+        let charged = self
+            .by_kind
             .values()
-            .fold(0, |sum, bytes| sum.saturating_add(*bytes))
+            .fold(0u64, |sum, bytes| sum.saturating_add(*bytes));
+        self.held
+            .values()
+            .fold(charged, |sum, (bytes, _)| sum.saturating_add(*bytes))
+    }
+
+    fn objects(&self) -> u64 {
+        self.held.values().map(|(_, objects)| *objects).sum()
     }
 
     fn total(&self) -> u64 {
@@ -113,6 +126,8 @@ impl PidMemory {
 pub struct MemoryManager {
     config: MemoryConfig,
     per_pid: HashMap<Pid, PidMemory>,
+    /// Memory the kernel holds for no single PID (the in-memory filesystem's data).
+    kernel_wide: HashMap<MemoryKind, u64>,
     oom_kills: u64,
 }
 
@@ -122,6 +137,7 @@ impl MemoryManager {
         MemoryManager {
             config,
             per_pid: HashMap::new(),
+            kernel_wide: HashMap::new(),
             oom_kills: 0,
         }
     }
@@ -163,16 +179,41 @@ impl MemoryManager {
         entry.peak = entry.peak.max(entry.total());
     }
 
+    /// Replaces what the kernel's IPC tables hold per PID (`(kind, bytes, objects)` each);
+    /// PIDs not listed hold nothing there any more.
+    pub fn sync_held(&mut self, usage: HashMap<Pid, Vec<(MemoryKind, u64, u64)>>) {
+        for entry in self.per_pid.values_mut() {
+            entry.held.clear();
+        }
+        for (pid, kinds) in usage {
+            let entry = self.per_pid.entry(pid).or_default();
+            for (kind, bytes, objects) in kinds {
+                entry.held.insert(kind, (bytes, objects));
+            }
+            entry.peak = entry.peak.max(entry.total());
+        }
+    }
+
+    /// Sets the bytes of `kind` the kernel holds for no single PID.
+    pub fn set_kernel_wide(&mut self, kind: MemoryKind, bytes: u64) {
+        self.kernel_wide.insert(kind, bytes);
+    }
+
     /// Drops everything held for `pid`; returns the bytes freed.
     pub fn free_process(&mut self, pid: Pid) -> u64 {
         self.per_pid.remove(&pid).map_or(0, |entry| entry.total())
     }
 
-    /// Kernel charges plus resident memory of every PID.
+    /// Kernel charges and holdings plus resident memory of every PID, plus what the kernel
+    /// holds for no single PID.
     pub fn used(&self) -> u64 {
+        let shared = self
+            .kernel_wide
+            .values()
+            .fold(0u64, |sum, bytes| sum.saturating_add(*bytes));
         self.per_pid
             .values()
-            .fold(0, |sum, entry| sum.saturating_add(entry.total()))
+            .fold(shared, |sum, entry| sum.saturating_add(entry.total()))
     }
 
     /// The pressure level now.
@@ -216,6 +257,7 @@ impl MemoryManager {
             },
             pressure: self.pressure(),
             tracked_processes: self.per_pid.len(),
+            allocated_blocks: self.per_pid.values().map(PidMemory::objects).sum(),
             oom_kills: self.oom_kills,
         }
     }
@@ -223,19 +265,20 @@ impl MemoryManager {
     /// One PID's figures (zeros when nothing is held for it).
     pub fn process_stats(&self, pid: Pid) -> ProcessMemoryUsage {
         let entry = self.per_pid.get(&pid).cloned().unwrap_or_default();
-        let mut by_kind: Vec<(MemoryKind, u64)> = entry
-            .by_kind
-            .iter()
-            .map(|(k, v)| (*k, *v))
-            .filter(|(_, v)| *v > 0)
-            .collect();
+        let mut totals: HashMap<MemoryKind, u64> = entry.by_kind.clone();
+        for (kind, (bytes, _)) in &entry.held {
+            let total = totals.entry(*kind).or_default();
+            *total = total.saturating_add(*bytes);
+        }
+        let mut by_kind: Vec<(MemoryKind, u64)> =
+            totals.into_iter().filter(|(_, v)| *v > 0).collect();
         by_kind.sort();
         ProcessMemoryUsage {
             pid,
             allocated_bytes: entry.kernel_bytes(),
             os_resident_bytes: entry.os_resident,
             peak_bytes: entry.peak,
-            allocation_count: entry.allocations,
+            allocation_count: entry.allocations.saturating_add(entry.objects()),
             by_kind,
         }
     }
@@ -307,6 +350,33 @@ mod tests {
         m.set_os_resident(Pid(1), u64::MAX);
         assert_eq!(m.used(), u64::MAX);
         assert_eq!(m.pressure(), PressureLevel::Critical);
+    }
+
+    #[test]
+    fn synced_holdings_replace_the_last_sync_and_add_to_charges() {
+        let mut m = manager(10_000);
+        m.charge(Pid(1), MemoryKind::Pipe, 100);
+        let mut usage = HashMap::new();
+        usage.insert(
+            Pid(1),
+            vec![(MemoryKind::Pipe, 64, 1), (MemoryKind::Queue, 16, 2)],
+        );
+        usage.insert(Pid(2), vec![(MemoryKind::SharedMemory, 500, 1)]);
+        m.sync_held(usage);
+        m.set_kernel_wide(MemoryKind::File, 1000);
+        assert_eq!(m.used(), 100 + 64 + 16 + 500 + 1000);
+        let one = m.process_stats(Pid(1));
+        assert_eq!(one.allocated_bytes, 180);
+        assert_eq!(one.allocation_count, 1 + 3);
+        assert_eq!(
+            one.by_kind,
+            vec![(MemoryKind::Pipe, 164), (MemoryKind::Queue, 16)]
+        );
+        assert_eq!(m.stats().allocated_blocks, 4);
+        // The next sync replaces the holdings; charges stay.
+        m.sync_held(HashMap::new());
+        assert_eq!(m.used(), 1100);
+        assert_eq!(m.process_stats(Pid(1)).peak_bytes, 180);
     }
 
     #[test]

@@ -7,8 +7,13 @@ use std::{
     io::Write,
     os::fd::OwnedFd,
     path::{Path, PathBuf},
-    sync::atomic::{AtomicU64, Ordering},
+    sync::{
+        Weak,
+        atomic::{AtomicU64, Ordering},
+    },
 };
+
+use crate::process::cgroup_pool::CgroupPool;
 
 /// The controllers the kernel uses.
 pub(crate) const CONTROLLERS: [&str; 3] = ["memory", "pids", "cpu"];
@@ -105,13 +110,26 @@ impl CgroupHost {
     /// # Errors
     /// The path and OS error of the first write that failed (after removing what was made).
     pub(crate) fn create(&self, limits: &CgroupLimits) -> Result<Cgroup, String> {
+        let mut cgroup = self.make()?;
+        if let Err(err) = cgroup.apply_limits(limits) {
+            cgroup.remove();
+            return Err(err);
+        }
+        Ok(cgroup)
+    }
+
+    /// Makes the folders of a fresh cgroup, with no limit written yet.
+    ///
+    /// # Errors
+    /// The path and OS error of the first folder that could not be made.
+    pub(crate) fn make(&self) -> Result<Cgroup, String> {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let name = format!(
             "{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
-        let cgroup = match self {
+        match self {
             CgroupHost::V2 { root } => {
                 let parent = root.join(PARENT);
                 make_dir(&parent)?;
@@ -119,28 +137,36 @@ impl CgroupHost {
                 write(&parent.join("cgroup.subtree_control"), "+memory +pids +cpu")?;
                 let dir = parent.join(&name);
                 make_dir(&dir)?;
-                Cgroup {
-                    version: 2,
-                    dirs: vec![("all", dir)],
-                }
+                Ok(Cgroup::new(2, vec![("all", dir)]))
             }
             CgroupHost::V1 { mounts } => {
                 let mut dirs = Vec::new();
                 for (controller, mount) in mounts {
-                    make_dir(&mount.join(PARENT))?;
-                    let dir = mount.join(PARENT).join(&name);
-                    make_dir(&dir)?;
-                    dirs.push((*controller, dir));
+                    let made = make_dir(&mount.join(PARENT)).and_then(|()| {
+                        let dir = mount.join(PARENT).join(&name);
+                        make_dir(&dir).map(|()| dir)
+                    });
+                    match made {
+                        Ok(dir) => dirs.push((*controller, dir)),
+                        Err(err) => {
+                            Cgroup::new(1, dirs).remove();
+                            return Err(err);
+                        }
+                    }
                 }
-                Cgroup { version: 1, dirs }
+                Ok(Cgroup::new(1, dirs))
             }
-            CgroupHost::Unavailable { reason } => return Err(reason.clone()),
-        };
-        if let Err(err) = cgroup.write_limits(limits) {
-            cgroup.remove();
-            return Err(err);
+            CgroupHost::Unavailable { reason } => Err(reason.clone()),
         }
-        Ok(cgroup)
+    }
+
+    /// The folders under which this host's cgroups are made (one per hierarchy).
+    pub(crate) fn parents(&self) -> Vec<PathBuf> {
+        match self {
+            CgroupHost::V2 { root } => vec![root.join(PARENT)],
+            CgroupHost::V1 { mounts } => mounts.iter().map(|(_, m)| m.join(PARENT)).collect(),
+            CgroupHost::Unavailable { .. } => Vec::new(),
+        }
     }
 
     /// The controllers that will be enforced, for the report.
@@ -156,14 +182,39 @@ impl CgroupHost {
     }
 }
 
+/// Memory still charged to a finished child's cgroup above which it is reclaimed before
+/// the cgroup is reused.
+pub(crate) const RECLAIM_ABOVE: u64 = 1 << 20;
+
+/// The CPU weight the hierarchies give a cgroup by default (v2 scale).
+pub(crate) const DEFAULT_CPU_WEIGHT: u32 = 100;
+
 /// One child's cgroup (one folder in v2, one per controller in v1).
 #[derive(Debug)]
 pub(crate) struct Cgroup {
     version: u8,
     dirs: Vec<(&'static str, PathBuf)>,
+    /// The limits written last (`None`: a fresh cgroup, every limit at its default).
+    applied: Option<CgroupLimits>,
+    /// In v1, whether the child joins the cpu folder: only when it has a CPU quota or a
+    /// non-default weight, since a cpu cgroup costs every spawn scheduler setup (see
+    /// BENCHMARKS-kernel.md) and with neither it would change nothing.
+    joins_cpu: bool,
+    /// The pool it returns to when its child is gone (none: removed then).
+    pub(crate) pool: Weak<CgroupPool>,
 }
 
 impl Cgroup {
+    fn new(version: u8, dirs: Vec<(&'static str, PathBuf)>) -> Cgroup {
+        Cgroup {
+            version,
+            dirs,
+            applied: None,
+            joins_cpu: version == 2,
+            pool: Weak::new(),
+        }
+    }
+
     fn dir(&self, controller: &str) -> Option<&Path> {
         self.dirs
             .iter()
@@ -171,43 +222,127 @@ impl Cgroup {
             .map(|(_, dir)| dir.as_path())
     }
 
-    fn write_limits(&self, limits: &CgroupLimits) -> Result<(), String> {
+    /// The folder holding the memory controller's files.
+    #[cfg(test)]
+    pub(crate) fn memory_dir(&self) -> Option<PathBuf> {
+        self.dir("memory").map(Path::to_path_buf)
+    }
+
+    /// True when the child's processes join the cpu folder (always in v2).
+    pub(crate) fn joins_cpu(&self) -> bool {
+        self.joins_cpu
+    }
+
+    /// The folders the child's processes are members of.
+    fn joined(&self) -> impl Iterator<Item = &Path> {
+        self.dirs
+            .iter()
+            .filter(|(name, _)| self.version == 2 || *name != "cpu" || self.joins_cpu)
+            .map(|(_, dir)| dir.as_path())
+    }
+
+    /// Writes `limits`, only what differs from the limits written before (a recycled cgroup
+    /// gets its old limits replaced, unset ones back to unlimited).
+    ///
+    /// # Errors
+    /// The path and OS error of the first write that failed.
+    pub(crate) fn apply_limits(&mut self, limits: &CgroupLimits) -> Result<(), String> {
         let v2 = self.version == 2;
-        if let (Some(bytes), Some(dir)) = (limits.memory_bytes, self.dir("memory")) {
-            let file = if v2 {
-                "memory.max"
+        let before = self.applied.unwrap_or(CgroupLimits {
+            cpu_weight: DEFAULT_CPU_WEIGHT,
+            ..CgroupLimits::default()
+        });
+        // Unknown until every write below went through.
+        self.applied = None;
+        if let Some(dir) = self
+            .dir("memory")
+            .filter(|_| limits.memory_bytes != before.memory_bytes)
+        {
+            let value = limits.memory_bytes.map_or_else(
+                || {
+                    if v2 {
+                        "max".to_owned()
+                    } else {
+                        "-1".to_owned()
+                    }
+                },
+                |bytes| bytes.to_string(),
+            );
+            let (limit, swap) = if v2 {
+                ("memory.max", "memory.swap.max")
             } else {
-                "memory.limit_in_bytes"
+                ("memory.limit_in_bytes", "memory.memsw.limit_in_bytes")
             };
-            write(&dir.join(file), &bytes.to_string())?;
-            // No swap beyond the limit: v2 caps swap at 0, v1 caps memory+swap at the limit.
-            if v2 && dir.join("memory.swap.max").exists() {
-                write(&dir.join("memory.swap.max"), "0")?;
-            }
-            if !v2 && dir.join("memory.memsw.limit_in_bytes").exists() {
-                write(&dir.join("memory.memsw.limit_in_bytes"), &bytes.to_string())?;
-            }
-        }
-        if let (Some(pids), Some(dir)) = (limits.pids, self.dir("pids")) {
-            write(&dir.join("pids.max"), &pids.to_string())?;
-        }
-        if let Some(dir) = self.dir("cpu") {
-            if let Some(percent) = limits.cpu_percent {
-                let quota = u64::from(percent.max(1)) * 1000;
-                if v2 {
-                    write(&dir.join("cpu.max"), &format!("{quota} 100000"))?;
-                } else {
-                    write(&dir.join("cpu.cfs_period_us"), "100000")?;
-                    write(&dir.join("cpu.cfs_quota_us"), &quota.to_string())?;
+            // v2 caps swap at 0 (or lifts the cap), v1 caps memory+swap at the limit; v1
+            // needs memsw >= the limit at every step, so a raise writes memsw first.
+            let swap_value = if v2 && limits.memory_bytes.is_some() {
+                "0".to_owned()
+            } else if v2 {
+                "max".to_owned()
+            } else {
+                value.clone()
+            };
+            let has_swap = dir.join(swap).exists();
+            let raise =
+                limits.memory_bytes.unwrap_or(u64::MAX) > before.memory_bytes.unwrap_or(u64::MAX);
+            if has_swap && raise && !v2 {
+                write(&dir.join(swap), &swap_value)?;
+                write(&dir.join(limit), &value)?;
+            } else {
+                write(&dir.join(limit), &value)?;
+                if has_swap {
+                    write(&dir.join(swap), &swap_value)?;
                 }
             }
-            self.set_cpu_weight(limits.cpu_weight)?;
+        }
+        if let Some(dir) = self.dir("pids").filter(|_| limits.pids != before.pids) {
+            let value = limits
+                .pids
+                .map_or_else(|| "max".to_owned(), |n| n.to_string());
+            write(&dir.join("pids.max"), &value)?;
+        }
+        if !v2 {
+            self.joins_cpu =
+                limits.cpu_percent.is_some() || limits.cpu_weight != DEFAULT_CPU_WEIGHT;
+        }
+        if let Some(dir) = self.dir("cpu").map(Path::to_path_buf) {
+            if limits.cpu_percent != before.cpu_percent {
+                let quota = limits
+                    .cpu_percent
+                    .map(|percent| u64::from(percent.max(1)) * 1000);
+                if v2 {
+                    let value = quota.map_or_else(|| "max".to_owned(), |q| q.to_string());
+                    write(&dir.join("cpu.max"), &format!("{value} 100000"))?;
+                } else {
+                    write(&dir.join("cpu.cfs_period_us"), "100000")?;
+                    let value = quota.map_or_else(|| "-1".to_owned(), |q| q.to_string());
+                    write(&dir.join("cpu.cfs_quota_us"), &value)?;
+                }
+            }
+            if limits.cpu_weight != before.cpu_weight {
+                self.write_cpu_weight(limits.cpu_weight)?;
+            }
+        }
+        self.applied = Some(*limits);
+        Ok(())
+    }
+
+    /// Sets the CPU weight (v2 scale; v1 gets the equivalent `cpu.shares`). In v1 a child
+    /// that did not join its cpu folder (it started at the default weight) is moved into it
+    /// now, every process of its tree.
+    pub(crate) fn set_cpu_weight(&mut self, weight: u32) -> Result<(), String> {
+        self.write_cpu_weight(weight)?;
+        if let Some(applied) = &mut self.applied {
+            applied.cpu_weight = weight;
+        }
+        if self.version == 1 && !self.joins_cpu {
+            self.move_tree_into_cpu()?;
+            self.joins_cpu = true;
         }
         Ok(())
     }
 
-    /// Sets the CPU weight (v2 scale; v1 gets the equivalent `cpu.shares`).
-    pub(crate) fn set_cpu_weight(&self, weight: u32) -> Result<(), String> {
+    fn write_cpu_weight(&self, weight: u32) -> Result<(), String> {
         let Some(dir) = self.dir("cpu") else {
             return Ok(());
         };
@@ -219,6 +354,65 @@ impl Cgroup {
                 &dir.join("cpu.shares"),
                 &(u64::from(weight) * 1024 / 100).max(2).to_string(),
             )
+        }
+    }
+
+    /// Moves every process of the tree (as the memory or pids folder lists them) into the cpu
+    /// folder, repeating while a fork adds new ones.
+    fn move_tree_into_cpu(&self) -> Result<(), String> {
+        let Some(cpu) = self.dir("cpu") else {
+            return Ok(());
+        };
+        let Some((_, members)) = self.dirs.iter().find(|(name, _)| *name != "cpu") else {
+            return Ok(());
+        };
+        for _ in 0..8 {
+            let listed = pids_in(members);
+            let moved = pids_in(cpu);
+            let missing: Vec<i32> = listed
+                .into_iter()
+                .filter(|pid| !moved.contains(pid))
+                .collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            for pid in missing {
+                // A process that exited meanwhile cannot be moved; that is fine.
+                let _ = write(&cpu.join("cgroup.procs"), &pid.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    /// True when no process is left in any folder the child joined.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.joined().all(|dir| pids_in(dir).is_empty())
+    }
+
+    /// Clears what a finished child left behind so the next one starts from zero: the peak
+    /// and failure counters, and its page-cache charge when that is more than
+    /// [`RECLAIM_ABOVE`] (reclaiming drains every CPU's page lists and costs milliseconds, so
+    /// a few leftover kilobytes of kernel objects are left to ordinary reclaim). Best effort.
+    pub(crate) fn reset_usage(&self) {
+        let Some(dir) = self.dir("memory") else {
+            return;
+        };
+        let large = self
+            .memory_usage()
+            .is_some_and(|bytes| bytes > RECLAIM_ABOVE);
+        if self.version == 2 {
+            if large && dir.join("memory.reclaim").exists() {
+                let _ = write(&dir.join("memory.reclaim"), "1G");
+            }
+            return;
+        }
+        if large {
+            let _ = write(&dir.join("memory.force_empty"), "0");
+        }
+        let _ = write(&dir.join("memory.max_usage_in_bytes"), "0");
+        let _ = write(&dir.join("memory.failcnt"), "0");
+        if dir.join("memory.memsw.max_usage_in_bytes").exists() {
+            let _ = write(&dir.join("memory.memsw.max_usage_in_bytes"), "0");
         }
     }
 
@@ -234,9 +428,8 @@ impl Cgroup {
         } else {
             "tasks"
         };
-        self.dirs
-            .iter()
-            .map(|(_, dir)| {
+        self.joined()
+            .map(|dir| {
                 let path = dir.join(file);
                 fs::OpenOptions::new()
                     .write(true)
@@ -280,19 +473,28 @@ impl Cgroup {
                 let _ = write(&dir.join("cgroup.kill"), "1");
                 continue;
             }
-            let Ok(tasks) = fs::read_to_string(dir.join("cgroup.procs")) else {
-                continue;
-            };
-            for pid in tasks
-                .lines()
-                .filter_map(|line| line.trim().parse::<i32>().ok())
-            {
+            for pid in pids_in(dir) {
                 let _ = nix::sys::signal::kill(
                     nix::unistd::Pid::from_raw(pid),
                     nix::sys::signal::Signal::SIGKILL,
                 );
             }
         }
+    }
+
+    /// Waits (up to about a second, killing what is left) until no process remains in the
+    /// folders the child joined; false when some process would not leave.
+    pub(crate) fn drain(&self) -> bool {
+        for attempt in 0..2000 {
+            if self.is_empty() {
+                return true;
+            }
+            if attempt % 100 == 0 {
+                self.kill_all();
+            }
+            std::thread::sleep(std::time::Duration::from_micros(500));
+        }
+        false
     }
 
     /// Kills what is left and removes the cgroup folders, waiting (up to about a second)
@@ -318,6 +520,17 @@ impl Cgroup {
             }
         }
     }
+}
+
+/// The pids listed in a folder's `cgroup.procs` (none when it cannot be read).
+fn pids_in(dir: &Path) -> Vec<i32> {
+    fs::read_to_string(dir.join("cgroup.procs"))
+        .map(|text| {
+            text.lines()
+                .filter_map(|line| line.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn counter(text: &str, key: &str) -> u64 {
@@ -400,7 +613,7 @@ mod tests {
             cpu_percent: Some(50),
             cpu_weight: 200,
         };
-        let cgroup = host.create(&limits).unwrap();
+        let mut cgroup = host.create(&limits).unwrap();
         let dir = cgroup.dir("memory").unwrap().to_path_buf();
         assert!(dir.starts_with(root.path().join("agentos")));
         let read = |file: &str| fs::read_to_string(dir.join(file)).unwrap();
@@ -424,6 +637,76 @@ mod tests {
         assert_eq!(read("cpu.weight"), "50");
         cgroup.remove();
         assert!(!dir.exists());
+    }
+
+    #[test]
+    fn recycled_v1_cgroup_gets_only_the_changed_limits_and_joins_cpu_when_needed() {
+        let root = tempfile::tempdir().unwrap();
+        let mounts: Vec<(&'static str, PathBuf)> = CONTROLLERS
+            .iter()
+            .map(|name| (*name, root.path().join(name)))
+            .collect();
+        for (_, mount) in &mounts {
+            fs::create_dir_all(mount).unwrap();
+        }
+        let host = CgroupHost::V1 { mounts };
+        let limited = CgroupLimits {
+            memory_bytes: Some(64 << 20),
+            pids: Some(16),
+            cpu_percent: None,
+            cpu_weight: DEFAULT_CPU_WEIGHT,
+        };
+        let mut cgroup = host.create(&limited).unwrap();
+        let read = |controller: &str, file: &str| {
+            fs::read_to_string(cgroup_dir(&root, controller).join(file)).ok()
+        };
+        assert_eq!(
+            read("memory", "memory.limit_in_bytes").as_deref(),
+            Some("67108864")
+        );
+        assert_eq!(read("pids", "pids.max").as_deref(), Some("16"));
+        // Default weight, no quota: nothing written to cpu, and the child does not join it.
+        assert_eq!(read("cpu", "cpu.shares"), None);
+        assert!(!cgroup.joins_cpu());
+        for dir in [cgroup.dir("memory"), cgroup.dir("pids"), cgroup.dir("cpu")] {
+            fs::write(dir.unwrap().join("tasks"), "").unwrap();
+        }
+        assert_eq!(cgroup.open_procs().unwrap().len(), 2);
+
+        // Reused with other limits: unset ones go back to unlimited, a quota joins cpu.
+        let other = CgroupLimits {
+            memory_bytes: None,
+            pids: Some(16),
+            cpu_percent: Some(25),
+            cpu_weight: 200,
+        };
+        fs::remove_file(cgroup_dir(&root, "pids").join("pids.max")).unwrap();
+        cgroup.apply_limits(&other).unwrap();
+        assert_eq!(
+            read("memory", "memory.limit_in_bytes").as_deref(),
+            Some("-1")
+        );
+        // Unchanged limits are not rewritten.
+        assert_eq!(read("pids", "pids.max"), None);
+        assert_eq!(read("cpu", "cpu.cfs_quota_us").as_deref(), Some("25000"));
+        assert_eq!(read("cpu", "cpu.shares").as_deref(), Some("2048"));
+        assert!(cgroup.joins_cpu());
+        assert_eq!(cgroup.open_procs().unwrap().len(), 3);
+        cgroup.apply_limits(&limited).unwrap();
+        assert_eq!(read("cpu", "cpu.cfs_quota_us").as_deref(), Some("-1"));
+        assert_eq!(read("cpu", "cpu.shares").as_deref(), Some("1024"));
+        assert!(cgroup.is_empty());
+        cgroup.remove();
+    }
+
+    fn cgroup_dir(root: &tempfile::TempDir, controller: &str) -> PathBuf {
+        let parent = root.path().join(controller).join(PARENT);
+        fs::read_dir(&parent)
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path()
     }
 
     proptest::proptest! {

@@ -3,13 +3,16 @@
 //! `kill` and on drop.
 
 use std::{
-    os::fd::OwnedFd,
+    future::Future,
+    os::fd::{AsRawFd, OwnedFd},
     path::{Path, PathBuf},
+    pin::Pin,
     process::{Command, Stdio},
     sync::{
         Arc,
         mpsc::{Receiver, sync_channel},
     },
+    task::Poll,
     time::{Duration, Instant},
 };
 
@@ -31,7 +34,7 @@ use crate::{
         spawner,
         supervisor::{self, Supervised, kill_tree},
     },
-    sys::{self, ChildSetup},
+    sys::{self, ChildSetup, InitStatus},
 };
 
 /// How long `wait` lets the output readers drain after the child is gone.
@@ -136,6 +139,16 @@ pub struct ChildProcess {
 pub(super) struct Shared {
     pub(super) state: Mutex<State>,
     pub(super) changed: Condvar,
+    /// Wakes async waiters on every change (the condvar wakes blocking ones).
+    pub(super) changed_async: tokio::sync::Notify,
+}
+
+impl Shared {
+    /// Wakes every waiter, blocking or async, after a change of the state.
+    pub(super) fn notify(&self) {
+        self.changed.notify_all();
+        self.changed_async.notify_waiters();
+    }
 }
 
 /// The child's state, guarded by `Shared::state`.
@@ -190,9 +203,25 @@ impl ChildProcess {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut setup = setup;
+        let direct = setup.direct_pid_namespace;
+        let init_status = if direct {
+            let (read, write) =
+                nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|err| Error::Spawn {
+                    program: launch.program.display().to_string(),
+                    reason: format!("status pipe: {err}"),
+                })?;
+            setup.init_status = Some(InitStatus {
+                read: read.as_raw_fd(),
+                write,
+            });
+            Some(read)
+        } else {
+            None
+        };
         sys::install(&mut command, setup);
         let started = Instant::now();
-        let mut child = match spawner::spawn(command) {
+        let mut child = match spawner::spawn(command, direct) {
             Ok(child) => child,
             Err(err) => {
                 if let Some(cgroup) = &cgroup {
@@ -240,6 +269,7 @@ impl ChildProcess {
                 ended: None,
             }),
             changed: Condvar::new(),
+            changed_async: tokio::sync::Notify::new(),
         });
         let (sender, receiver) = if launch.stream_output {
             let (sender, receiver) = sync_channel(STREAM_DEPTH);
@@ -252,6 +282,7 @@ impl ChildProcess {
             os_pid,
             pidfd,
             pipes: [stdout, stderr],
+            init_status,
             sender,
             // A timeout too large to represent is no timeout.
             deadline: launch
@@ -332,6 +363,47 @@ impl ChildProcess {
         exit_info(&state)
     }
 
+    /// Like [`ChildProcess::wait`], but awaits the exit without blocking a thread: the
+    /// supervisor thread wakes the future. `timeout` completes when the time runs out; the
+    /// whole tree is then killed and the result says `timed_out`.
+    pub(crate) async fn wait_async<T>(&self, timeout: Option<T>) -> ExitInfo
+    where
+        T: Future<Output = ()> + Unpin,
+    {
+        let mut timeout = timeout;
+        loop {
+            let notified = self.shared.changed_async.notified();
+            let mut notified = std::pin::pin!(notified);
+            // Registered before the check, so a change between the check and the await
+            // still wakes us.
+            notified.as_mut().enable();
+            {
+                let state = self.shared.state.lock();
+                if state.reaped && state.readers_open == 0 {
+                    return exit_info(&state);
+                }
+            }
+            let timed_out = std::future::poll_fn(|cx| {
+                if notified.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(false);
+                }
+                match timeout.as_mut().map(|sleep| Pin::new(sleep).poll(cx)) {
+                    Some(Poll::Ready(())) => Poll::Ready(true),
+                    _ => Poll::Pending,
+                }
+            })
+            .await;
+            if timed_out {
+                timeout = None;
+                let mut state = self.shared.state.lock();
+                if !state.reaped && !state.pid_released {
+                    state.timed_out = true;
+                    kill_tree(&state, self.os_pid);
+                }
+            }
+        }
+    }
+
     /// Kills the whole process group with SIGKILL and waits until it is reaped.
     pub fn kill(&self) -> ExitInfo {
         self.kill_group();
@@ -367,12 +439,12 @@ impl ChildProcess {
 
     /// Changes the nice value of the whole group and the cgroup CPU weight.
     pub(crate) fn set_priority(&self, nice: i32, cpu_weight: u32) -> Result<(), String> {
-        let state = self.shared.state.lock();
+        let mut state = self.shared.state.lock();
         if state.pid_released {
             return Ok(());
         }
         sys::set_group_nice(self.os_pid, nice).map_err(|err| format!("setpriority: {err}"))?;
-        if let Some(cgroup) = &state.cgroup {
+        if let Some(cgroup) = &mut state.cgroup {
             cgroup.set_cpu_weight(cpu_weight)?;
         }
         Ok(())

@@ -33,7 +33,8 @@ impl SpawnSpec {
     ///   `WRITE_FILE`, plus `/dev/null`. Paths that do not exist on the host are dropped.
     /// - Network: on when the policy holds `NETWORK_ACCESS` and allows at least one
     ///   connection; connect ports are the union of the rules' ports (empty, meaning any,
-    ///   when one rule admits any port); bind ports from `BIND_PORT` scopes. Host patterns
+    ///   when one rule admits any port); bind ports from `BIND_PORT` scopes (none: no bind),
+    ///   any port with an unscoped `BIND_PORT`. Host patterns
     ///   cannot be expressed in Landlock: kernel sockets check them, OS children do not.
     /// - Limits: memory, CPU seconds (rounded up), open files and processes from
     ///   [`ResourceLimits`]; the rest stay at [`Limits::default`].
@@ -62,6 +63,10 @@ impl SpawnSpec {
                 _ => None,
             })
             .collect();
+        spec.bind_any_port = policy
+            .capabilities
+            .iter()
+            .any(|capability| matches!(capability, Capability::BindPort(None)));
         spec.limits = limits(&policy.limits);
         spec
     }

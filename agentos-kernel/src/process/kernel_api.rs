@@ -76,6 +76,22 @@ impl Kernel {
         if spec.network && !capabilities.allows(CapabilityKind::NetworkAccess, None) {
             return Err(denied(caller, CapabilityKind::NetworkAccess, "-"));
         }
+        if spec.network {
+            if spec.bind_any_port && !capabilities.allows_bind_any() {
+                return Err(denied(caller, CapabilityKind::BindPort, "any port"));
+            }
+            if let Some(port) = spec
+                .bind_ports
+                .iter()
+                .find(|port| !capabilities.allows_bind(**port))
+            {
+                return Err(denied(
+                    caller,
+                    CapabilityKind::BindPort,
+                    &format!("port {port}"),
+                ));
+            }
+        }
         let policy = self.sandbox(caller)?;
         for (paths, kind, system) in [
             (
@@ -117,7 +133,7 @@ impl Kernel {
         validate::check_program_reachable(&program, &spec)?;
         validate::check_args_and_env(&spec)?;
         let cwd = validate::working_directory(&spec)?;
-        let prepared = sandbox::prepare(&spec)?;
+        let prepared = sandbox::prepare(&spec, &self.runtime().cgroups)?;
         let report = prepared.report.clone();
         let launch = Launch {
             program: &program,
@@ -127,7 +143,9 @@ impl Kernel {
             output_limit: spec.limits.output_bytes,
             wall_timeout: spec.limits.wall_timeout,
             stream_output: spec.stream_output,
-            pid_namespace: prepared.setup.unshare_flags & libc::CLONE_NEWPID != 0,
+            // Behind a keeper (kill its init); a direct init is the leader itself.
+            pid_namespace: prepared.setup.unshare_flags & libc::CLONE_NEWPID != 0
+                && !prepared.setup.direct_pid_namespace,
         };
         let child = Arc::new(ChildProcess::spawn(
             launch,
@@ -210,6 +228,28 @@ impl Kernel {
         self.require_cap(caller, CapabilityKind::SpawnProcess, "-")?;
         let child = self.child_of(target)?;
         let info = child.wait(timeout);
+        self.finish(target, &info);
+        Ok(info)
+    }
+
+    /// Like [`Kernel::wait_process`], but awaits the exit without blocking a thread (the
+    /// kernel's supervisor thread and timer wake the future; any executor can drive it).
+    ///
+    /// # Errors
+    /// `PermissionDenied` without `SPAWN_PROCESS`; `NoSuchProcess`; `NoOsProcess`.
+    pub async fn wait_process_async(
+        &self,
+        caller: Pid,
+        target: Pid,
+        timeout: Option<Duration>,
+    ) -> Result<ExitInfo> {
+        self.require_cap(caller, CapabilityKind::SpawnProcess, "-")?;
+        let child = self.child_of(target)?;
+        // A timeout too large to represent is no timeout.
+        let sleep = timeout
+            .filter(|timeout| std::time::Instant::now().checked_add(*timeout).is_some())
+            .map(|timeout| self.inner.timer.sleep(timeout));
+        let info = child.wait_async(sleep).await;
         self.finish(target, &info);
         Ok(info)
     }

@@ -13,7 +13,7 @@ use crate::process::spec::SpawnSpec;
 const FIRST_NET_ABI: u32 = 4;
 
 /// First ABI with signal and abstract-unix-socket scopes.
-const FIRST_SCOPE_ABI: u32 = 6;
+pub(crate) const FIRST_SCOPE_ABI: u32 = 6;
 
 /// A ruleset ready for `landlock_restrict_self`, and a line describing it.
 pub(crate) struct BuiltRuleset {
@@ -30,7 +30,9 @@ pub(crate) fn build(spec: &SpawnSpec, version: u32) -> Result<BuiltRuleset, Stri
     let abi = ABI::from(i32::try_from(version).unwrap_or(i32::MAX));
     let mut net_handled: BitFlags<AccessNet> = BitFlags::empty();
     if version >= FIRST_NET_ABI {
-        if !spec.network || !spec.bind_ports.is_empty() {
+        // Binding is denied unless listed, as for kernel sockets; only an unscoped
+        // `BindPort` (`bind_any_port`) leaves it unrestricted.
+        if !spec.network || !spec.bind_any_port {
             net_handled |= AccessNet::BindTcp;
         }
         if !spec.network || !spec.connect_ports.is_empty() {
@@ -68,7 +70,7 @@ pub(crate) fn build(spec: &SpawnSpec, version: u32) -> Result<BuiltRuleset, Stri
                 .add_rule(NetPort::new(*port, AccessNet::ConnectTcp))
                 .map_err(text)?;
         }
-        for port in &spec.bind_ports {
+        for port in spec.bind_ports.iter().filter(|_| !spec.bind_any_port) {
             created = created
                 .add_rule(NetPort::new(*port, AccessNet::BindTcp))
                 .map_err(text)?;
@@ -78,15 +80,22 @@ pub(crate) fn build(spec: &SpawnSpec, version: u32) -> Result<BuiltRuleset, Stri
     let fd = fd.ok_or_else(|| "the kernel returned no ruleset".to_owned())?;
     let tcp = if version < FIRST_NET_ABI {
         "no TCP rules in this ABI".to_owned()
-    } else if net_handled.is_empty() {
-        "TCP unrestricted".to_owned()
     } else if !spec.network {
         "TCP bind and connect denied".to_owned()
     } else {
-        format!(
-            "TCP connect ports {:?}, bind ports {:?}",
-            spec.connect_ports, spec.bind_ports
-        )
+        let connect = if spec.connect_ports.is_empty() {
+            "TCP connect any port".to_owned()
+        } else {
+            format!("TCP connect ports {:?}", spec.connect_ports)
+        };
+        let bind = if spec.bind_any_port {
+            "bind any port".to_owned()
+        } else if spec.bind_ports.is_empty() {
+            "bind denied".to_owned()
+        } else {
+            format!("bind ports {:?}", spec.bind_ports)
+        };
+        format!("{connect}, {bind}")
     };
     let scopes = if scoped {
         ", no signals or abstract sockets outside"

@@ -2,6 +2,7 @@
 //! by exec under a layered sandbox (rlimits, Landlock, seccomp, namespaces, cgroups).
 
 mod cgroup;
+mod cgroup_pool;
 mod child;
 mod from_policy;
 mod kernel_api;

@@ -1,12 +1,16 @@
 //! Turns a [`SpawnSpec`] into the prepared child setup and the [`SandboxReport`]: every layer
 //! is built here, before the fork, and each one is reported as enforced or unavailable.
 
-use std::sync::OnceLock;
+use std::{
+    os::fd::AsRawFd,
+    sync::{Arc, OnceLock},
+};
 
 use crate::{
     error::Error,
     process::{
         cgroup::{Cgroup, CgroupHost, CgroupLimits},
+        cgroup_pool::CgroupPool,
         landlock_rules,
         report::{Layer, LayerStatus, SandboxReport, enforced, unavailable},
         seccomp_filter, spawner,
@@ -22,7 +26,8 @@ const BASE_NAMESPACES: libc::c_int = libc::CLONE_NEWUSER
     | libc::CLONE_NEWIPC
     | libc::CLONE_NEWUTS;
 
-/// Processes the PID-namespace keeper and init add to a child's tree.
+/// Processes the PID-namespace keeper and init add to a child's tree (only the init when the
+/// spawner thread makes the child PID 1 itself).
 pub(crate) const NAMESPACE_OVERHEAD_PROCESSES: u64 = 2;
 
 /// A child ready to fork: what it applies to itself, its cgroup, and the report.
@@ -38,12 +43,12 @@ pub(crate) fn cgroup_host() -> &'static CgroupHost {
     HOST.get_or_init(CgroupHost::detect)
 }
 
-/// Builds every requested layer for `spec`.
+/// Builds every requested layer for `spec`, taking its cgroup from `cgroups`.
 ///
 /// # Errors
 /// `SandboxUnavailable` in strict mode when a layer cannot be enforced; `Sandbox` when
 /// building a layer the host supports fails.
-pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
+pub(crate) fn prepare(spec: &SpawnSpec, cgroups: &Arc<CgroupPool>) -> Result<Prepared, Error> {
     let mut setup = ChildSetup {
         nice: Some(nice_for(spec.priority)),
         // Die with the kernel's process (only safe when a long-lived thread does the forks).
@@ -58,10 +63,16 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
     let mut pid_namespace = false;
     if layers.namespaces {
         let mut flags = BASE_NAMESPACES;
-        if !spec.network {
+        // A child without network shares the one empty namespace when Landlock's scope keeps
+        // its abstract unix sockets apart from the other children's (see `sys::netns`).
+        let shared_netns = (!spec.network && landlock_scoped(spec))
+            .then(sys::shared_empty_netns)
+            .flatten();
+        if !spec.network && shared_netns.is_none() {
             flags |= libc::CLONE_NEWNET;
         }
         if sys::namespaces_available(flags) {
+            setup.network_namespace = shared_netns.map(AsRawFd::as_raw_fd);
             let uid = nix::unistd::geteuid().as_raw();
             let gid = nix::unistd::getegid().as_raw();
             setup.unshare_flags = flags;
@@ -70,8 +81,15 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
                 format!("0 {gid} 1").into_bytes(),
             ));
             setup.mount_proc = true;
+            // The spawner thread makes the child PID 1 itself where the kernel may (root).
+            setup.direct_pid_namespace =
+                spawner::available() && sys::direct_pid_namespace_available();
             pid_namespace = true;
-            let net = if spec.network { "" } else { ", net" };
+            let net = match (spec.network, shared_netns.is_some()) {
+                (true, _) => "",
+                (false, true) => ", net (the shared empty namespace: lo only, down)",
+                (false, false) => ", net (fresh)",
+            };
             report.push(
                 Layer::Namespaces,
                 enforced(format!(
@@ -172,10 +190,10 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
 
     if layers.cgroups {
         let host = cgroup_host();
-        let overhead = if pid_namespace {
-            NAMESPACE_OVERHEAD_PROCESSES
-        } else {
-            0
+        let overhead = match (pid_namespace, setup.direct_pid_namespace) {
+            (true, true) => 1,
+            (true, false) => NAMESPACE_OVERHEAD_PROCESSES,
+            (false, _) => 0,
         };
         let limits = CgroupLimits {
             memory_bytes: spec.limits.memory_bytes,
@@ -183,8 +201,8 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
             cpu_percent: spec.limits.cpu_percent,
             cpu_weight: cpu_weight_for(spec.priority),
         };
-        match host
-            .create(&limits)
+        match cgroups
+            .checkout(host, &limits)
             .and_then(|made| made.open_procs().map(|fds| (made, fds)))
         {
             Ok((made, fds)) => {
@@ -199,7 +217,14 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
                 if let Some(percent) = limits.cpu_percent {
                     parts.push(format!("cpu {percent}%"));
                 }
-                parts.push(format!("cpu weight {}", limits.cpu_weight));
+                if made.joins_cpu() {
+                    parts.push(format!("cpu weight {}", limits.cpu_weight));
+                } else {
+                    parts.push(format!(
+                        "cpu weight {} (the default: no cpu cgroup until the priority changes)",
+                        limits.cpu_weight
+                    ));
+                }
                 report.push(Layer::Cgroups, enforced(parts.join(", ")));
                 cgroup = Some(made);
             }
@@ -216,6 +241,12 @@ pub(crate) fn prepare(spec: &SpawnSpec) -> Result<Prepared, Error> {
         cgroup,
         report,
     })
+}
+
+/// True when the child's Landlock domain will scope abstract unix sockets (ABI 6 or later).
+fn landlock_scoped(spec: &SpawnSpec) -> bool {
+    spec.layers.landlock
+        && sys::landlock_abi().is_some_and(|abi| abi >= landlock_rules::FIRST_SCOPE_ABI)
 }
 
 /// The nice value for a kernel priority (the reference's three bands). Unprivileged kernels

@@ -14,7 +14,13 @@ use std::{
 
 use parking_lot::Mutex;
 
-type Job = (Command, std::sync::mpsc::SyncSender<io::Result<Child>>);
+use crate::sys;
+
+type Job = (
+    Command,
+    bool,
+    std::sync::mpsc::SyncSender<io::Result<Child>>,
+);
 
 /// The spawner's queue, or `None` when its thread could not be started.
 fn queue() -> Option<&'static Mutex<Sender<Job>>> {
@@ -26,8 +32,13 @@ fn queue() -> Option<&'static Mutex<Sender<Job>>> {
                 .name("agentos-spawner".into())
                 .spawn(move || {
                     // Lives as long as the process: the queue's sender is never dropped.
-                    for (mut command, reply) in receiver {
-                        let _ = reply.send(command.spawn());
+                    for (mut command, new_pid_namespace, reply) in receiver {
+                        let spawned = if new_pid_namespace {
+                            sys::with_new_pid_namespace(|| command.spawn())
+                        } else {
+                            command.spawn()
+                        };
+                        let _ = reply.send(spawned);
                     }
                 });
             started.ok().map(|_| Mutex::new(sender))
@@ -41,17 +52,19 @@ pub(crate) fn available() -> bool {
     queue().is_some()
 }
 
-/// Spawns `command` on the spawner thread (or here, when it is unavailable).
+/// Spawns `command` on the spawner thread (or here, when it is unavailable). With
+/// `new_pid_namespace` (only when the thread is available) the child is PID 1 of a fresh PID
+/// namespace.
 ///
 /// # Errors
 /// The spawn's OS error.
-pub(crate) fn spawn(mut command: Command) -> io::Result<Child> {
+pub(crate) fn spawn(mut command: Command, new_pid_namespace: bool) -> io::Result<Child> {
     let Some(queue) = queue() else {
         return command.spawn();
     };
     let (reply, answer) = sync_channel(1);
-    let sent = queue.lock().send((command, reply));
-    if let Err(std::sync::mpsc::SendError((mut command, _))) = sent {
+    let sent = queue.lock().send((command, new_pid_namespace, reply));
+    if let Err(std::sync::mpsc::SendError((mut command, _, _))) = sent {
         return command.spawn();
     }
     answer

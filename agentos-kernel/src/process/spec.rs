@@ -36,8 +36,12 @@ pub struct SpawnSpec {
     pub network: bool,
     /// With `network`, TCP ports the child may connect to (empty: any).
     pub connect_ports: Vec<u16>,
-    /// With `network`, TCP ports the child may bind (empty: any).
+    /// With `network`, TCP ports the child may bind (empty: none, as for kernel sockets).
+    /// Needs a `BindPort` capability admitting each port.
     pub bind_ports: Vec<u16>,
+    /// With `network`, the child may bind any TCP port (an unscoped `BindPort` capability,
+    /// which the caller must hold).
+    pub bind_any_port: bool,
     /// Which sandbox layers to apply.
     pub layers: SandboxLayers,
     /// Fail the spawn when a requested layer cannot be enforced here, instead of reporting it.
@@ -65,6 +69,7 @@ impl SpawnSpec {
             network: false,
             connect_ports: Vec::new(),
             bind_ports: Vec::new(),
+            bind_any_port: false,
             layers: SandboxLayers::all(),
             strict: false,
             stream_output: false,

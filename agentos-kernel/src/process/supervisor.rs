@@ -1,6 +1,7 @@
-//! One thread per child: it polls the child's output pipes and a pidfd, captures and streams
-//! output, enforces the wall-clock timeout, and when the child exits kills what is left of its
-//! tree, reaps it and empties its cgroup.
+//! One thread per running child (threads are kept and reused for later children): it polls
+//! the child's output pipes and a pidfd, captures and streams output, enforces the wall-clock
+//! timeout, and when the child exits kills what is left of its tree, reaps it and empties its
+//! cgroup.
 
 use std::{
     fs::File,
@@ -8,7 +9,8 @@ use std::{
     os::fd::{AsFd, OwnedFd},
     sync::{
         Arc,
-        mpsc::{SyncSender, TrySendError},
+        atomic::{AtomicU64, Ordering},
+        mpsc::{SyncSender, TrySendError, sync_channel},
     },
     thread,
     time::{Duration, Instant},
@@ -22,8 +24,10 @@ use nix::{
     },
     unistd::Pid as OsPid,
 };
+use parking_lot::Mutex;
 
 use crate::process::{
+    cgroup_pool,
     child::{OUTPUT_DRAIN, Shared, State},
     output::{OutputChunk, OutputStream},
 };
@@ -38,28 +42,88 @@ pub(super) struct Supervised {
     pub(super) pidfd: OwnedFd,
     /// stdout and stderr, `None` once at end of file.
     pub(super) pipes: [Option<OwnedFd>; 2],
+    /// Where a direct init (the leader itself) reports the program's wait status.
+    pub(super) init_status: Option<OwnedFd>,
     pub(super) sender: Option<SyncSender<OutputChunk>>,
     pub(super) deadline: Option<Instant>,
 }
 
-/// Starts the supervisor thread; without a thread, kills and reaps the child at once so it
-/// never becomes a zombie.
+/// Idle supervisor threads kept for the next children, at most this many.
+const MAX_IDLE_THREADS: usize = 16;
+
+/// How long an idle supervisor thread waits for a next child before it ends.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Idle supervisor threads, each waiting on its own channel (with an id to find it again).
+static IDLE: Mutex<Vec<(u64, SyncSender<Supervised>)>> = Mutex::new(Vec::new());
+
+/// Starts supervising a child: on an idle supervisor thread when there is one (creating a
+/// thread per child costs a stack mapping and a clone each time), else on a new one. Without
+/// a thread, kills and reaps the child at once so it never becomes a zombie.
 pub(super) fn start(supervised: Supervised) {
-    let shared = Arc::clone(&supervised.shared);
-    let os_pid = supervised.os_pid;
+    let mut job = supervised;
+    loop {
+        let idle = IDLE.lock().pop();
+        let Some((_, worker)) = idle else {
+            break;
+        };
+        match worker.send(job) {
+            Ok(()) => return,
+            // That thread is gone; try another.
+            Err(std::sync::mpsc::SendError(back)) => job = back,
+        }
+    }
+    let shared = Arc::clone(&job.shared);
+    let os_pid = job.os_pid;
     let spawned = thread::Builder::new()
         .name("agentos-child".into())
-        .spawn(move || run(supervised));
+        .spawn(move || worker(job));
     if spawned.is_err() {
         {
             let mut state = shared.state.lock();
             state.killed = true;
             kill_tree(&state, os_pid);
         }
-        reap(&shared, os_pid);
+        reap(&shared, os_pid, None);
         let mut state = shared.state.lock();
         state.readers_open = 0;
-        shared.changed.notify_all();
+        shared.notify();
+    }
+}
+
+/// A supervisor thread: supervises `first`, then offers itself for more children until it
+/// has been idle for [`IDLE_TIMEOUT`] or enough others are idle.
+fn worker(first: Supervised) {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let (sender, receiver) = sync_channel::<Supervised>(1);
+    let mut job = first;
+    loop {
+        run(job);
+        {
+            let mut idle = IDLE.lock();
+            if idle.len() >= MAX_IDLE_THREADS {
+                return;
+            }
+            idle.push((id, sender.clone()));
+        }
+        job = match receiver.recv_timeout(IDLE_TIMEOUT) {
+            Ok(next) => next,
+            Err(_) => {
+                // Leave, unless a starter already took this thread's sender: then its child
+                // is on the way and must be supervised.
+                let mut idle = IDLE.lock();
+                if let Some(position) = idle.iter().position(|(entry, _)| *entry == id) {
+                    idle.remove(position);
+                    return;
+                }
+                drop(idle);
+                match receiver.recv() {
+                    Ok(next) => next,
+                    Err(_) => return,
+                }
+            }
+        };
     }
 }
 
@@ -84,6 +148,7 @@ fn run(supervised: Supervised) {
         os_pid,
         pidfd,
         pipes,
+        init_status,
         mut sender,
         mut deadline,
     } = supervised;
@@ -176,7 +241,7 @@ fn run(supervised: Supervised) {
                     pipes[index] = None;
                     let mut state = shared.state.lock();
                     state.readers_open = state.readers_open.saturating_sub(1);
-                    shared.changed.notify_all();
+                    shared.notify();
                 }
                 Ok(n) => {
                     {
@@ -202,12 +267,12 @@ fn run(supervised: Supervised) {
         if pidfd_ready {
             exited = true;
             drain_deadline = Some(Instant::now() + OUTPUT_DRAIN);
-            reap(&shared, os_pid);
+            reap(&shared, os_pid, init_status.as_ref());
         }
     }
     let mut state = shared.state.lock();
     state.readers_open = 0;
-    shared.changed.notify_all();
+    shared.notify();
 }
 
 /// Hands a chunk to the stream; returns it when the stream is full (to retry later). A
@@ -225,8 +290,8 @@ fn offer(sender: &mut Option<SyncSender<OutputChunk>>, chunk: OutputChunk) -> Op
 }
 
 /// The leader has exited (still unreaped, so its pid cannot be reused): kill what is left of
-/// its group, reap it, empty and remove its cgroup, then report the exit.
-fn reap(shared: &Shared, os_pid: u32) {
+/// its group, reap it, empty its cgroup, report the exit, then recycle the cgroup.
+fn reap(shared: &Shared, os_pid: u32, init_status: Option<&OwnedFd>) {
     let pid = OsPid::from_raw(os_pid as i32);
     let mut state = shared.state.lock();
     // Nothing the child started may outlive it.
@@ -237,6 +302,12 @@ fn reap(shared: &Shared, os_pid: u32) {
             other => break other.ok(),
         }
     };
+    // A direct init reports how the program ended (it cannot mirror a signal: PID 1 does
+    // not die of its own signals); nothing to read means the init itself was killed.
+    let status = match (status, init_status) {
+        (Some(leader), Some(pipe)) => Some(program_status(pipe, pid).unwrap_or(leader)),
+        (status, _) => status,
+    };
     // From here on the pid may be reused: no more signals to it.
     state.pid_released = true;
     state.status = status;
@@ -245,15 +316,30 @@ fn reap(shared: &Shared, os_pid: u32) {
     drop(state);
     // The cgroup holds the whole tree, even processes that left the group or are still
     // dying: kill what is left and wait until it is empty before reporting the exit.
-    let oom_killed = cgroup.is_some_and(|cgroup| {
+    let drained = cgroup.map(|cgroup| {
+        let emptied = cgroup.drain();
         let oom_killed = cgroup.oom_killed();
-        cgroup.remove();
-        oom_killed
+        (cgroup, emptied, oom_killed)
     });
     let mut state = shared.state.lock();
-    state.oom_killed = oom_killed;
+    state.oom_killed = drained
+        .as_ref()
+        .is_some_and(|(_, _, oom_killed)| *oom_killed);
     state.reaped = true;
-    shared.changed.notify_all();
+    shared.notify();
+    drop(state);
+    // Off the waiter's path: reset the cgroup for the next child, or remove it.
+    if let Some((cgroup, emptied, oom_killed)) = drained {
+        cgroup_pool::recycle(cgroup, emptied && !oom_killed);
+    }
+}
+
+/// The program's wait status as its init wrote it, if it did.
+fn program_status(pipe: &OwnedFd, pid: OsPid) -> Option<nix::sys::wait::WaitStatus> {
+    let mut word = [0u8; 4];
+    let mut file = File::from(pipe.try_clone().ok()?);
+    file.read_exact(&mut word).ok()?;
+    nix::sys::wait::WaitStatus::from_raw(pid, i32::from_ne_bytes(word)).ok()
 }
 
 /// The first child of `os_pid` (the keeper has exactly one: the init).

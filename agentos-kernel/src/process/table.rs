@@ -8,6 +8,7 @@ use parking_lot::Mutex;
 use crate::{
     memory::MemoryManager,
     net::SocketTable,
+    process::cgroup_pool::CgroupPool,
     process::{
         Pid,
         child::{ChildProcess, ExitInfo},
@@ -109,6 +110,23 @@ pub(crate) struct Runtime {
     pub(crate) sockets: SocketTable,
     /// Per-PID caps on running children (PIDs not listed get `DEFAULT_SPAWN_LIMIT`).
     pub(crate) spawn_limits: Mutex<HashMap<Pid, u32>>,
+    /// Empty per-child cgroups kept for the next spawns.
+    pub(crate) cgroups: Arc<CgroupPool>,
+}
+
+impl Runtime {
+    /// A runtime whose memory manager measures against `total_bytes` (the kernel's budget).
+    pub(crate) fn with_memory_total(total_bytes: u64) -> Runtime {
+        let runtime = Runtime::default();
+        runtime
+            .memory
+            .lock()
+            .set_config(crate::memory::MemoryConfig {
+                total_bytes,
+                ..crate::memory::MemoryConfig::default()
+            });
+        runtime
+    }
 }
 
 impl Drop for Runtime {

@@ -26,6 +26,16 @@ pub(crate) struct Rlimit {
     pub(crate) value: u64,
 }
 
+/// The pipe an init (PID 1 made by the spawner thread) reports the program's status on.
+#[derive(Debug)]
+pub(crate) struct InitStatus {
+    /// The write end, kept by the init.
+    pub(crate) write: OwnedFd,
+    /// The number of the read end, which the kernel keeps (the child closes its copy, and a
+    /// write end with no reader left tells it the kernel's process is gone).
+    pub(crate) read: libc::c_int,
+}
+
 /// Everything a child applies to itself before `exec`, prepared before the fork.
 #[derive(Debug, Default)]
 pub(crate) struct ChildSetup {
@@ -38,6 +48,16 @@ pub(crate) struct ChildSetup {
     pub(crate) nice: Option<i32>,
     /// Resource limits.
     pub(crate) rlimits: Vec<Rlimit>,
+    /// Make the child PID 1 of a fresh PID namespace from the spawner thread, instead of
+    /// the keeper/init double fork (read by the spawn, which then fills `init_status`).
+    pub(crate) direct_pid_namespace: bool,
+    /// A network namespace to enter with `setns` before `unshare` (the shared empty one),
+    /// owned elsewhere for the life of the process.
+    pub(crate) network_namespace: Option<libc::c_int>,
+    /// The child already is PID 1 of a fresh PID namespace (see
+    /// `pid_namespace::with_new_pid_namespace`): it stays as the init and writes the program's
+    /// wait status to this pipe.
+    pub(crate) init_status: Option<InitStatus>,
     /// `CLONE_NEW*` flags for `unshare`; 0 for none.
     pub(crate) unshare_flags: libc::c_int,
     /// Contents of `/proc/self/uid_map` and `gid_map` to write after a new user namespace.
@@ -54,7 +74,7 @@ pub(crate) struct ChildSetup {
 pub(crate) fn install(command: &mut Command, setup: ChildSetup) {
     let hook = move || apply(&setup);
     // SAFETY: `apply` only calls async-signal-safe system calls (write, setpriority,
-    // setrlimit, unshare, open, close, fork, waitpid, mount, prctl, syscall) on memory that
+    // setrlimit, setns, unshare, open, close, poll, fork, waitpid, mount, prctl, syscall) on memory that
     // was allocated before the fork and is owned by the closure; it allocates nothing and takes
     // no lock, so it is sound to run in the child of a multithreaded process.
     unsafe {
@@ -64,10 +84,24 @@ pub(crate) fn install(command: &mut Command, setup: ChildSetup) {
 
 fn apply(setup: &ChildSetup) -> io::Result<()> {
     if let Some(parent) = setup.parent_pid {
-        // SAFETY: prctl and getppid take and return integers only.
+        // SAFETY: prctl, getppid, close and poll take integers or a pollfd on the stack.
         unsafe {
             check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) as i64)?;
-            if libc::getppid() != parent {
+            if let Some(status) = &setup.init_status {
+                // PID 1 of a new namespace sees no parent (getppid is 0): with our copy of the
+                // read end closed, the write end reports an error once the kernel's copy is
+                // gone, i.e. once the kernel's process died.
+                libc::close(status.read);
+                let mut poll = libc::pollfd {
+                    fd: status.write.as_raw_fd(),
+                    events: libc::POLLOUT,
+                    revents: 0,
+                };
+                check(libc::poll(&mut poll, 1, 0) as i64)?;
+                if poll.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
+                }
+            } else if libc::getppid() != parent {
                 return Err(io::Error::from_raw_os_error(libc::ESRCH));
             }
         }
@@ -80,7 +114,29 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
         // SAFETY: plain integer arguments; affects only the calling process.
         check(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) } as i64)?;
     }
-    if setup.unshare_flags != 0 {
+    if let Some(netns) = setup.network_namespace {
+        // Before the new user namespace: only the kernel's credentials may enter it.
+        // SAFETY: setns takes an open namespace fd (kept open for the whole process) and flags.
+        check(unsafe { libc::setns(netns, libc::CLONE_NEWNET) } as i64)?;
+    }
+    if let Some(status) = &setup.init_status {
+        // Still holding the kernel's credentials: the mount namespace and the fresh /proc of
+        // the PID namespace we are init of come first, then the user (and IPC, UTS)
+        // namespace, so the child never owns its mount or PID namespace.
+        // SAFETY: unshare takes flags only and affects the calling process.
+        check(unsafe { libc::unshare(libc::CLONE_NEWNS) } as i64)?;
+        mount_fresh_proc()?;
+        let rest = setup.unshare_flags & !(libc::CLONE_NEWNS | libc::CLONE_NEWPID);
+        // SAFETY: as above.
+        check(unsafe { libc::unshare(rest) } as i64)?;
+        if let Some((uid_map, gid_map)) = &setup.id_maps {
+            write_file(c"/proc/self/setgroups", b"deny")?;
+            write_file(c"/proc/self/gid_map", gid_map)?;
+            write_file(c"/proc/self/uid_map", uid_map)?;
+        }
+        // Returns only in the program process.
+        pid_namespace::enter_as_init(status.write.as_raw_fd())?;
+    } else if setup.unshare_flags != 0 {
         // SAFETY: unshare takes flags only and affects the calling process.
         check(unsafe { libc::unshare(setup.unshare_flags) } as i64)?;
         if let Some((uid_map, gid_map)) = &setup.id_maps {
@@ -93,7 +149,7 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
             pid_namespace::enter()?;
         }
     }
-    if setup.mount_proc {
+    if setup.mount_proc && setup.init_status.is_none() {
         mount_fresh_proc()?;
     }
     // Limits come after the setup above, which opens files (id maps, the status pipe) while
@@ -107,13 +163,15 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
         // SAFETY: `value` is a valid rlimit on the stack.
         check(unsafe { libc::setrlimit(limit.resource, &value) } as i64)?;
     }
-    if let Some(ruleset) = &setup.landlock_ruleset {
+    // Landlock and seccomp both need no_new_privs; set it once.
+    if setup.landlock_ruleset.is_some() || !setup.seccomp_filters.is_empty() {
         no_new_privs()?;
+    }
+    if let Some(ruleset) = &setup.landlock_ruleset {
         // SAFETY: the ruleset fd is open and owned by `setup`; flags are 0.
         check(unsafe { libc::syscall(libc::SYS_landlock_restrict_self, ruleset.as_raw_fd(), 0) })?;
     }
     for filter in &setup.seccomp_filters {
-        no_new_privs()?;
         let program = libc::sock_fprog {
             len: filter.len() as libc::c_ushort,
             filter: filter.as_ptr().cast_mut(),

@@ -6,13 +6,16 @@
 #![allow(unsafe_code)]
 
 mod child_setup;
+mod netns;
 mod pid_namespace;
 mod pidfd;
 mod priority;
 mod probe;
 
 pub(crate) use self::{
-    child_setup::{ChildSetup, Rlimit, install},
+    child_setup::{ChildSetup, InitStatus, Rlimit, install},
+    netns::shared_empty_netns,
+    pid_namespace::{direct_pid_namespace_available, with_new_pid_namespace},
     pidfd::pidfd_open,
     priority::set_group_nice,
     probe::{landlock_abi, namespaces_available, seccomp_available},

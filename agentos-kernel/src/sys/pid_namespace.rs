@@ -8,6 +8,11 @@
 //! program ended (same exit code, or same signal), so the parent sees the program's status.
 //! A program that ignores SIGTERM still dies with its process group on SIGKILL, and the init
 //! (PID 1 ignores signals it has no handler for) is killed by the kernel when the keeper is.
+//!
+//! Where the kernel may (root), the keeper is skipped: the spawner thread unshares
+//! `CLONE_NEWPID` around its fork, so the child std forks already is the init, and it reports
+//! the program's status through a pipe the supervisor reads ([`enter_as_init`]). One fork,
+//! one process and one wake-up fewer per spawn.
 
 use std::io;
 
@@ -45,6 +50,66 @@ pub(super) fn enter() -> io::Result<()> {
         return Ok(());
     }
     init_loop(program, write_end)
+}
+
+/// In a child that already is PID 1 of a fresh PID namespace (its parent thread unshared
+/// `CLONE_NEWPID` before forking it, see [`with_new_pid_namespace`]): forks the program
+/// (PID 2) and stays behind as its init, which writes the program's wait status to
+/// `status_fd` and exits. Returns `Ok` only in the program process.
+pub(super) fn enter_as_init(status_fd: libc::c_int) -> io::Result<()> {
+    // SAFETY: fork in a single-threaded child of a fork; both sides only make
+    // async-signal-safe calls afterwards.
+    let program = unsafe { libc::fork() };
+    if program < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if program == 0 {
+        // SAFETY: the program does not need the status pipe.
+        unsafe { libc::close(status_fd) };
+        return Ok(());
+    }
+    init_loop(program, status_fd)
+}
+
+/// Runs `spawn` with the calling thread's new children placed in a fresh PID namespace (the
+/// first child is its PID 1), then puts the thread back, so later forks are unaffected.
+/// Only for the spawner thread: the setting is per thread.
+///
+/// # Errors
+/// The OS error of `unshare` (not root) or of opening the thread's own namespace; `spawn`'s
+/// own result otherwise.
+pub(crate) fn with_new_pid_namespace<T>(spawn: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
+    thread_local! {
+        static OWN: Option<std::fs::File> = std::fs::File::open("/proc/thread-self/ns/pid").ok();
+    }
+    OWN.with(|own| {
+        let own = own
+            .as_ref()
+            .ok_or_else(|| io::Error::other("cannot open this thread's pid namespace"))?;
+        // SAFETY: unshare(CLONE_NEWPID) changes only where this thread's future children go.
+        if unsafe { libc::unshare(libc::CLONE_NEWPID) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let result = spawn();
+        // SAFETY: setns back into the thread's own (active) namespace, an open fd.
+        let restored =
+            unsafe { libc::setns(std::os::fd::AsRawFd::as_raw_fd(own), libc::CLONE_NEWPID) };
+        if restored < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        result
+    })
+}
+
+/// True when this process may give a thread's children a fresh PID namespace and move the
+/// thread back afterwards (root in its user namespace); probed once on a throwaway thread.
+pub(crate) fn direct_pid_namespace_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        std::thread::spawn(|| with_new_pid_namespace(|| Ok(())).is_ok())
+            .join()
+            .unwrap_or(false)
+    })
 }
 
 /// The keeper: waits for the init, then mirrors the program's status. Never returns.

@@ -1,5 +1,6 @@
-//! The memory family (3 calls): kernel-held memory (filesystem data in the kernel's `MemFs`
-//! mounts and IPC buffers) overall and per PID, and collection of dead IPC objects.
+//! The memory family (3 calls), answered from the memory manager: kernel-held memory
+//! (filesystem data in the kernel's `MemFs` mounts, IPC buffers, charges) plus the OS
+//! children's resident memory, overall and per PID, and collection of dead IPC objects.
 
 use crate::{
     access::Caller,
@@ -9,12 +10,14 @@ use crate::{
     syscall::{Syscall, SyscallOutput},
 };
 
-/// Kernel-wide memory accounting.
+/// Kernel-wide memory accounting, as the memory manager reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemoryStats {
-    /// The kernel's memory budget in bytes ([`crate::KernelConfig::memory_bytes`]).
+    /// The kernel's memory budget in bytes ([`crate::KernelConfig::memory_bytes`], changed by
+    /// [`crate::Kernel::configure_memory`]).
     pub total_memory: u64,
-    /// Bytes held: the kernel's `MemFs` data plus reserved IPC memory.
+    /// Bytes held: the kernel's `MemFs` data, IPC memory, explicit charges and the OS
+    /// children's resident memory.
     pub used_memory: u64,
     /// `total_memory - used_memory`, floored at 0.
     pub available_memory: u64,
@@ -31,30 +34,26 @@ impl Eq for MemoryStats {}
 pub struct ProcessMemoryStats {
     /// The PID.
     pub pid: crate::Pid,
-    /// Bytes: pipe buffers it writes into, segments and queued messages it owns.
+    /// Bytes the kernel holds for it: pipe buffers it writes into, segments and queues it
+    /// owns, and explicit charges.
     pub allocated_bytes: u64,
-    /// The most `allocated_bytes` seen by a memory call for this PID.
+    /// The most memory (kernel bytes plus its OS child's resident memory) seen for this PID.
     pub peak_bytes: u64,
-    /// Objects counted in `allocated_bytes`.
+    /// Live objects and charges counted in `allocated_bytes`.
     pub allocation_count: u64,
 }
 
 impl Kernel {
-    /// Kernel-wide memory accounting.
+    /// Kernel-wide memory accounting: the memory manager's figures (see
+    /// [`Kernel::get_memory_stats`]) in the reference's shape.
     pub fn memory_stats(&self) -> MemoryStats {
-        let memfs: u64 = self.inner.memfs.iter().map(|fs| fs.used()).sum();
-        let used = memfs + self.inner.ipc.reserved_bytes();
-        let total = self.inner.config.memory_bytes;
+        let stats = self.memory_manager_stats();
         MemoryStats {
-            total_memory: total,
-            used_memory: used,
-            available_memory: total.saturating_sub(used),
-            usage_percentage: if total == 0 {
-                0.0
-            } else {
-                used as f64 * 100.0 / total as f64
-            },
-            allocated_blocks: self.inner.ipc.n_objects() as u64,
+            total_memory: stats.total_memory,
+            used_memory: stats.used_memory,
+            available_memory: stats.available_memory,
+            usage_percentage: stats.usage_percentage,
+            allocated_blocks: stats.allocated_blocks,
         }
     }
 
@@ -66,18 +65,13 @@ impl Kernel {
                 if !self.inner.pids.contains(target_pid) {
                     return Err(Error::NoSuchProcess(target_pid));
                 }
-                let (bytes, count) = self.inner.ipc.usage_of(target_pid);
-                let peak = {
-                    let mut peaks = self.inner.memory_peaks.lock();
-                    let peak = peaks.entry(target_pid).or_insert(0);
-                    *peak = (*peak).max(bytes);
-                    *peak
-                };
+                self.sync_kernel_memory();
+                let usage = self.process_memory(target_pid);
                 Ok(SyscallOutput::ProcessMemory(crate::ProcessMemoryStats {
                     pid: target_pid,
-                    allocated_bytes: bytes,
-                    peak_bytes: peak,
-                    allocation_count: count,
+                    allocated_bytes: usage.allocated_bytes,
+                    peak_bytes: usage.peak_bytes,
+                    allocation_count: usage.allocation_count,
                 }))
             }
             Syscall::TriggerGc { target_pid } => {
@@ -86,9 +80,8 @@ impl Kernel {
                 {
                     return Err(Error::NoSuchProcess(target));
                 }
-                Ok(SyscallOutput::Count(
-                    self.inner.ipc.collect_garbage(target_pid),
-                ))
+                self.trigger_gc(caller.pid, target_pid)
+                    .map(SyscallOutput::Count)
             }
             other => Err(Error::InvalidArgument(format!(
                 "{} is not a memory call",
