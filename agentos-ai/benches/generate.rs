@@ -363,31 +363,6 @@ fn streaming_overhead<M: Measurement<Value = Duration>>(
             Duration::from_secs_f64(ratio * 1e-6 * iters as f64)
         })
     });
-    // Projection, not today's parser: the baseline as it will be once the Blueprint crate's
-    // `Event::Component` carries a shared `Arc<Component>` (the pipeline's one remaining
-    // per-component allocation then happens inside the parser, on both sides).
-    group.bench_function("stream_parse_64b_chunks_shared_components", |b| {
-        b.iter(|| {
-            let mut tokens = ready
-                .stream(&ProviderRequest::default())
-                .expect("recorded stream");
-            let tools = tools.clone();
-            black_box(runtime.block_on(async move {
-                let mut parser = agentos_blueprint::StreamParser::new();
-                let mut n_shared = 0;
-                while let Some(chunk) = tokens.next().await {
-                    for event in parser.feed(&chunk.expect("recorded chunk")) {
-                        if let agentos_blueprint::Event::Component { component, .. } = event {
-                            n_shared += Arc::strong_count(&Arc::new(component));
-                        }
-                    }
-                }
-                let parsed = parser.finish_with(tools.as_ref());
-                assert!(parsed.diagnostics.is_empty());
-                (n_shared, parsed.blueprint.ui.components.len())
-            }))
-        })
-    });
     // What the pipeline does before the model is asked: the intent match that decides no
     // template is confident (the prompt is built after it).
     let library = TemplateLibrary::builtin();
