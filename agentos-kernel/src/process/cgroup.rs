@@ -198,7 +198,7 @@ pub(crate) struct Cgroup {
     applied: Option<CgroupLimits>,
     /// In v1, whether the child joins the cpu folder: only when it has a CPU quota or a
     /// non-default weight, since a cpu cgroup costs every spawn scheduler setup (see
-    /// BENCHMARKS-kernel.md) and with neither it would change nothing.
+    /// the kernel section of BENCHMARKS.md) and with neither it would change nothing.
     joins_cpu: bool,
     /// The pool it returns to when its child is gone (none: removed then).
     pub(crate) pool: Weak<CgroupPool>,
