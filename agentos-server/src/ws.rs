@@ -1,4 +1,5 @@
-//! WebSocket `/stream`: `generate_ui`, `event` and `ping` in; generation progress, `state`
+//! WebSocket `/stream`: `generate_ui`, `event` and `ping` in; generation progress (streamed as it
+//! happens, components included), `state`
 //! patches, `pong` and `error` out.
 
 use agentos_ai::GenerationEvent;
@@ -12,7 +13,7 @@ use axum::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 use crate::{
     dto::{EventRequest, app_id},
@@ -52,7 +53,13 @@ async fn session(mut socket: WebSocket, state: ServerState) {
         let replies = tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(&text) {
-                    Ok(message) => handle(&state, message).await,
+                    Ok(ClientMessage::GenerateUi { message }) => {
+                        match generate(&mut socket, &state, &message).await {
+                            Ok(replies) => replies,
+                            Err(_) => return,
+                        }
+                    }
+                    Ok(message) => handle(&state, message),
                     Err(err) => vec![error(format!("invalid message: {err}"))],
                 },
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
@@ -85,10 +92,11 @@ fn state_message(patch: &Patch) -> Value {
     message
 }
 
-async fn handle(state: &ServerState, message: ClientMessage) -> Vec<Value> {
+/// The replies to a message other than `generate_ui` (which streams; see [`generate`]).
+fn handle(state: &ServerState, message: ClientMessage) -> Vec<Value> {
     match message {
         ClientMessage::Ping => vec![json!({"type": "pong"})],
-        ClientMessage::GenerateUi { message } => generate(state, &message).await,
+        ClientMessage::GenerateUi { .. } => Vec::new(),
         ClientMessage::Event { app_id: id, event } => {
             let app_id = match app_id(&id) {
                 Ok(app_id) => app_id,
@@ -107,28 +115,49 @@ async fn handle(state: &ServerState, message: ClientMessage) -> Vec<Value> {
     }
 }
 
-async fn generate(state: &ServerState, request: &str) -> Vec<Value> {
-    let mut replies = Vec::new();
-    let outcome = state
+/// Generates and launches an app for `request`, sending each progress message to `socket` as
+/// the generator produces it (so the view draws components while the model is still writing);
+/// returns the outcome messages (`ui_generated` and `complete`, or `error`) for the caller to
+/// send. `Err` when the socket is gone.
+async fn generate(
+    socket: &mut WebSocket,
+    state: &ServerState,
+    request: &str,
+) -> Result<Vec<Value>, axum::Error> {
+    let (progress, mut shown) = mpsc::unbounded_channel();
+    let generation = state
         .generator
         .generate_and_launch(&state.runtime, request, |event| {
-            replies.extend(progress_message(event));
-        })
-        .await;
-    match outcome {
-        Ok(launched) => {
-            replies.push(json!({
-                "type": "ui_generated", "app_id": launched.app_id, "ui_spec": launched.blueprint.as_ref(),
-            }));
-            replies.push(json!({"type": "complete"}));
+            if let Some(message) = progress_message(event) {
+                // The receiver lives until this function returns.
+                let _ = progress.send(message);
+            }
+        });
+    tokio::pin!(generation);
+    let outcome = loop {
+        tokio::select! {
+            biased;
+            Some(message) = shown.recv() => send(socket, message).await?,
+            outcome = &mut generation => break outcome,
         }
-        Err(err) => replies.push(error(err.to_string())),
+    };
+    while let Ok(message) = shown.try_recv() {
+        send(socket, message).await?;
     }
-    replies
+    Ok(match outcome {
+        Ok(launched) => vec![
+            json!({
+                "type": "ui_generated", "app_id": launched.app_id, "ui_spec": launched.blueprint.as_ref(),
+            }),
+            json!({"type": "complete"}),
+        ],
+        Err(err) => vec![error(err.to_string())],
+    })
 }
 
-/// The message for a generation step a view shows while it waits; the outcome (`ui_generated`
-/// and `complete`, or `error`) is sent once the app is launched.
+/// The message for a generation step a view shows while it waits: status, thoughts, the
+/// Blueprint text as it streams, and each component as soon as it is complete (children
+/// first, a container without its children, at its JSON path) so the view can draw a preview.
 fn progress_message(event: &GenerationEvent) -> Option<Value> {
     Some(match event {
         GenerationEvent::Start { message } => {
@@ -136,6 +165,9 @@ fn progress_message(event: &GenerationEvent) -> Option<Value> {
         }
         GenerationEvent::Thought(content) => json!({"type": "thought", "content": content}),
         GenerationEvent::Token(content) => json!({"type": "generation_token", "content": content}),
+        GenerationEvent::Component { path, component } => {
+            json!({"type": "component", "path": path, "component": component.as_ref()})
+        }
         _ => return None,
     })
 }

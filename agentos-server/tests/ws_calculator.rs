@@ -60,11 +60,19 @@ async fn generate_and_click_over_websocket() {
     let start = next_json(&mut socket).await;
     assert_eq!(start["type"], "generation_start");
     let mut streamed = String::new();
+    let mut components = Vec::new();
     let (app_id, blueprint) = loop {
         let message = next_json(&mut socket).await;
         match message["type"].as_str().unwrap() {
             "thought" => {}
             "generation_token" => streamed.push_str(message["content"].as_str().unwrap()),
+            "component" => {
+                // Each component arrives once the text streamed so far completes it.
+                let path = message["path"].as_str().unwrap().to_owned();
+                assert!(path.starts_with("ui.components["), "{path}");
+                assert!(message["component"]["type"].is_string(), "{message}");
+                components.push((path, message["component"]["id"].clone()));
+            }
             "ui_generated" => {
                 break (
                     message["app_id"].as_str().unwrap().to_owned(),
@@ -78,6 +86,24 @@ async fn generate_and_click_over_websocket() {
     let streamed: Value =
         serde_json::from_str(&streamed).expect("tokens concatenate to the blueprint JSON");
     assert_eq!(streamed["app"]["id"], blueprint["app"]["id"]);
+    // Every button was drawable before the app launched, children before their container.
+    let buttons = components
+        .iter()
+        .filter(|(path, _)| path.contains(".children["))
+        .count();
+    assert!(buttons >= 16, "{components:?}");
+    let top: Vec<&Value> = components
+        .iter()
+        .filter(|(path, _)| !path.contains(".children["))
+        .map(|(_, id)| id)
+        .collect();
+    let launched: Vec<&Value> = blueprint["ui"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|component| &component["id"])
+        .collect();
+    assert_eq!(top, launched);
 
     // A second view of the same server: it sees every patch, as a second browser tab would.
     let (mut watcher, _) = connect_async(format!("ws://{address}/stream"))

@@ -47,6 +47,33 @@ test("generate a calculator and compute 7 + 3 = 10 by clicking", async () => {
   await page.close();
 });
 
+test("the app is drawn in the progress preview from its streamed components before it opens", async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector("#status:has-text('connected')");
+  await generate(page, "a stopwatch");
+  const window = page.locator(".window", { hasText: "Stopwatch" });
+  await window.waitFor();
+  // The preview was assembled from `component` messages alone (children first, containers
+  // after): it holds the same components, nested the same way, as the window that opened.
+  const ids = (root) =>
+    root.evaluate((element) =>
+      [...element.querySelectorAll("[data-component-id]")].map((node) => {
+        let depth = 0;
+        for (let up = node.parentElement; up && up !== element; up = up.parentElement) {
+          if (up.dataset.componentId) depth += 1;
+        }
+        return `${depth}:${node.dataset.componentId}`;
+      }),
+    );
+  const drawn = await ids(page.locator("#progress-preview"));
+  const opened = await ids(window.locator(".window-body"));
+  assert.ok(drawn.length >= 3, `preview: ${drawn}`);
+  assert.ok(drawn.some((entry) => !entry.startsWith("0:")), `nested components in ${drawn}`);
+  assert.deepEqual(drawn, opened);
+  await page.close();
+});
+
 test("a todo list adds typed items and reloading the page restores running apps", async () => {
   const page = await browser.newPage();
   await page.goto(server.url);

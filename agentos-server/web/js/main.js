@@ -9,7 +9,34 @@ const status = document.getElementById("status");
 const progress = document.getElementById("progress");
 const thoughts = document.getElementById("progress-thoughts");
 const stream = document.getElementById("progress-stream");
+const preview = document.getElementById("progress-preview");
 const apps = new Map();
+
+// The app being generated, drawn component by component as the server announces them. The
+// announcements come children first and a container without its children, so each waits
+// under its parent's path until the parent arrives; a top-level one is drawn at once.
+const draft = { view: null, waiting: new Map() };
+
+function startDraft() {
+  preview.replaceChildren();
+  draft.view = new AppView(null, {}, () => {});
+  draft.waiting.clear();
+}
+
+function drawDraft(path, component) {
+  if (!draft.view) startDraft();
+  const children = draft.waiting.get(path);
+  draft.waiting.delete(path);
+  const whole = children ? { ...component, children } : component;
+  const cut = path.lastIndexOf(".children[");
+  if (cut < 0) {
+    preview.appendChild(draft.view.render(whole));
+    return;
+  }
+  const parent = path.slice(0, cut);
+  if (!draft.waiting.has(parent)) draft.waiting.set(parent, []);
+  draft.waiting.get(parent).push(whole);
+}
 
 const socket = connect({
   onStatus: (text) => {
@@ -24,12 +51,16 @@ function handle(message) {
       progress.hidden = false;
       thoughts.textContent = message.message || "Generating…";
       stream.textContent = "";
+      startDraft();
       break;
     case "thought":
       thoughts.textContent = message.content;
       break;
     case "generation_token":
       stream.textContent += message.content;
+      break;
+    case "component":
+      drawDraft(message.path, message.component);
       break;
     case "ui_generated":
       launch(message.app_id, message.ui_spec, {});
