@@ -49,7 +49,10 @@ mod vfs;
 struct ReadmeDoctest;
 
 #[cfg(feature = "http")]
-pub use crate::net::{HttpMethod, HttpResponse, MAX_RESPONSE_BYTES};
+pub use crate::net::{
+    DEFAULT_REQUEST_TIMEOUT, FORBIDDEN_REQUEST_HEADERS, HttpMethod, HttpRequest, HttpResponse,
+    MAX_RESPONSE_BYTES, check_request_header,
+};
 pub use crate::{
     capability::{Capability, CapabilityKind, CapabilitySet, NetworkRule},
     error::{Error, Result},

@@ -103,15 +103,30 @@ fn net_call() -> impl Strategy<Value = Syscall> {
 
 #[cfg(feature = "http")]
 fn http_call() -> impl Strategy<Value = Syscall> {
+    use agentos_kernel::HttpMethod;
     (
         prop_oneof![
-            Just(agentos_kernel::HttpMethod::Get),
-            Just(agentos_kernel::HttpMethod::Post)
+            Just(HttpMethod::Get),
+            Just(HttpMethod::Post),
+            Just(HttpMethod::Put),
+            Just(HttpMethod::Patch),
+            Just(HttpMethod::Delete),
+            Just(HttpMethod::Head),
         ],
         text(),
+        proptest::collection::vec((text(), text()), 0..4),
         proptest::option::of(bytes()),
+        proptest::option::of(any::<u64>()),
     )
-        .prop_map(|(method, url, body)| Syscall::NetworkRequest { method, url, body })
+        .prop_map(
+            |(method, url, headers, body, timeout_ms)| Syscall::NetworkRequest {
+                method,
+                url,
+                headers,
+                body,
+                timeout_ms,
+            },
+        )
 }
 
 #[cfg(not(feature = "http"))]
@@ -167,4 +182,52 @@ fn documented_forms_parse_with_defaults() {
     }
     assert!(Syscall::from_json(r#"{"call":"kill_process","target_pid":"x"}"#).is_err());
     assert!(Syscall::from_json(r#"{"call":"socket","domain":2,"extra":1}"#).is_err());
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn network_request_json_without_headers_still_parses_and_with_them_is_pairs() {
+    use agentos_kernel::HttpMethod;
+    assert_eq!(
+        Syscall::from_json(r#"{"call":"network_request","method":"GET","url":"http://h/"}"#)
+            .unwrap(),
+        Syscall::NetworkRequest {
+            method: HttpMethod::Get,
+            url: "http://h/".into(),
+            headers: vec![],
+            body: None,
+            timeout_ms: None,
+        }
+    );
+    let call = Syscall::from_json(
+        r#"{"call":"network_request","method":"PATCH","url":"http://h/",
+            "headers":[["X-A","1"],["x-a","2"]],"timeout_ms":500}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        call,
+        Syscall::NetworkRequest {
+            method: HttpMethod::Patch,
+            url: "http://h/".into(),
+            headers: vec![("X-A".into(), "1".into()), ("x-a".into(), "2".into())],
+            body: None,
+            timeout_ms: Some(500),
+        }
+    );
+    let json: serde_json::Value = serde_json::from_str(&call.to_json()).unwrap();
+    assert_eq!(
+        json["headers"],
+        serde_json::json!([["X-A", "1"], ["x-a", "2"]])
+    );
+    for method in ["PUT", "DELETE", "HEAD"] {
+        let text = format!(r#"{{"call":"network_request","method":"{method}","url":"u"}}"#);
+        assert!(Syscall::from_json(&text).is_ok(), "{method}");
+    }
+    for bad in [
+        r#"{"call":"network_request","method":"get","url":"u"}"#,
+        r#"{"call":"network_request","method":"GET","url":"u","headers":{"X":"1"}}"#,
+        r#"{"call":"network_request","method":"GET","url":"u","headers":[["X"]]}"#,
+    ] {
+        assert!(Syscall::from_json(bad).is_err(), "{bad}");
+    }
 }

@@ -11,7 +11,7 @@ use std::{
     time::Instant,
 };
 
-use agentos_kernel::{HttpMethod, HttpResponse, Kernel, Pid, Syscall, SyscallOutput};
+use agentos_kernel::{HttpRequest, HttpResponse, Kernel, Pid, Syscall, SyscallOutput};
 
 /// How a request ended when the kernel did not answer with an error.
 #[derive(Debug)]
@@ -31,23 +31,30 @@ pub(crate) enum Failure {
     Runtime(String),
 }
 
-/// Performs `method` on `url` as `pid` through [`Syscall::NetworkRequest`], waiting at most
-/// until `deadline`.
+/// Performs `request` as `pid` through [`Syscall::NetworkRequest`], waiting at most until
+/// `deadline` (which also bounds the kernel's own timeout for the request).
 pub(crate) fn network_request(
     kernel: &Kernel,
     pid: Pid,
-    method: HttpMethod,
-    url: &str,
-    body: Option<Vec<u8>>,
+    request: HttpRequest,
     deadline: Instant,
 ) -> Result<Outcome, Failure> {
     let runtime = runtime().map_err(Failure::Runtime)?;
+    let HttpRequest {
+        method,
+        url,
+        headers,
+        body,
+        timeout,
+    } = request;
     let call = kernel.syscall_async(
         pid,
         Syscall::NetworkRequest {
             method,
-            url: url.to_owned(),
+            url,
+            headers,
             body,
+            timeout_ms: timeout.map(|t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
         },
     );
     let (sender, receiver) = mpsc::sync_channel(1);

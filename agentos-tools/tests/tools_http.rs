@@ -1,6 +1,7 @@
 //! `http.*` through the kernel's `network_request` syscall, against loopback servers the tests
-//! start on 127.0.0.1:0: results for every status, the capability and host/port rules of the
-//! app's PID, the deadline, and bad input naming the parameter.
+//! start on 127.0.0.1:0: results for every status, every method, request headers and the JSON
+//! content type, the capability and host/port rules of the app's PID, the deadline, and bad
+//! input (malformed and forbidden headers among it) naming the parameter.
 #![cfg(feature = "http")]
 
 mod common;
@@ -302,11 +303,21 @@ fn bad_input_names_the_parameter() {
     );
     assert_eq!(
         param_of(
-            "http.get",
-            json!({"url": "http://x/", "headers": {"X": "1"}})
+            "http.request",
+            json!({"url": "http://x/", "method": "HEAD", "body": "b"})
         ),
-        "headers",
-        "request headers are not something the kernel syscall sends"
+        "body"
+    );
+    assert_eq!(
+        param_of(
+            "http.get",
+            json!({"url": "http://x/", "headers": ["X", "1"]})
+        ),
+        "headers"
+    );
+    assert_eq!(
+        param_of("http.get", json!({"url": "http://x/", "headers": {"X": 1}})),
+        "headers"
     );
     let err = common::call(
         &rt,
@@ -319,5 +330,164 @@ fn bad_input_names_the_parameter() {
         err.to_string()
             .contains("parameter `method` must be one of"),
         "{err}"
+    );
+}
+
+/// The value of header `name` (lowercase) in a raw request head, if sent.
+fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+    let head = request.split("\r\n\r\n").next().unwrap_or_default();
+    head.lines().skip(1).find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+#[test]
+fn custom_headers_and_the_json_content_type_reach_the_server() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
+    let (url, server) = serve_once("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    let response = common::call(
+        &rt,
+        app,
+        "http.post",
+        json!({"url": url, "body": {"name": "ada"},
+               "headers": {"X-Api-Key": "k-123", "Accept": "application/json"}}),
+    )
+    .unwrap()
+    .result;
+    assert_eq!(response["body"], "ok");
+    let request = server.join().unwrap();
+    assert_eq!(header(&request, "x-api-key"), Some("k-123"), "{request}");
+    assert_eq!(
+        header(&request, "accept"),
+        Some("application/json"),
+        "{request}"
+    );
+    assert_eq!(
+        header(&request, "content-type"),
+        Some("application/json"),
+        "{request}"
+    );
+    assert!(request.ends_with("{\"name\":\"ada\"}"), "{request}");
+
+    // The caller's own content type wins (any capitalisation), and a string body gets none.
+    let (url, server) = serve_once("HTTP/1.1 204 No Content\r\n\r\n");
+    common::call(
+        &rt,
+        app,
+        "http.post",
+        json!({"url": url, "body": [1, 2], "headers": {"content-TYPE": "application/x-ndjson"}}),
+    )
+    .unwrap();
+    let request = server.join().unwrap();
+    assert_eq!(
+        header(&request, "content-type"),
+        Some("application/x-ndjson"),
+        "{request}"
+    );
+    assert_eq!(request.matches("application/json").count(), 0, "{request}");
+    let (url, server) = serve_once("HTTP/1.1 204 No Content\r\n\r\n");
+    common::call(&rt, app, "http.post", json!({"url": url, "body": "plain"})).unwrap();
+    let request = server.join().unwrap();
+    assert_eq!(header(&request, "content-type"), None, "{request}");
+
+    // http.get sends headers too.
+    let (url, server) = serve_once("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    common::call(
+        &rt,
+        app,
+        "http.get",
+        json!({"url": url, "headers": {"X-Trace": "t1"}}),
+    )
+    .unwrap();
+    assert_eq!(header(&server.join().unwrap(), "x-trace"), Some("t1"));
+}
+
+#[test]
+fn put_patch_delete_and_head_reach_the_server_with_their_method() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
+    for (method, body) in [
+        ("PUT", Some(json!({"v": 1}))),
+        ("PATCH", Some(json!("op=1"))),
+        ("DELETE", None),
+        ("HEAD", None),
+    ] {
+        let (url, server) =
+            serve_once("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nX-Method-Seen: yes\r\n\r\ndone");
+        let mut args = json!({"url": format!("{url}/thing/7"), "method": method});
+        if let Some(body) = &body {
+            args["body"] = body.clone();
+        }
+        let response = common::call(&rt, app, "http.request", args).unwrap().result;
+        assert_eq!(response["status"], 200, "{method}");
+        assert_eq!(response["headers"]["x-method-seen"], "yes", "{method}");
+        let expected_body = if method == "HEAD" { "" } else { "done" };
+        assert_eq!(response["body"], expected_body, "{method}");
+        let request = server.join().unwrap();
+        assert!(
+            request.starts_with(&format!("{method} /thing/7 HTTP/1.1\r\n")),
+            "{request}"
+        );
+        match body {
+            Some(serde_json::Value::String(text)) => assert!(request.ends_with(&text)),
+            Some(value) => {
+                assert!(request.ends_with(&value.to_string()), "{request}");
+                assert_eq!(header(&request, "content-type"), Some("application/json"));
+            }
+            None => assert_eq!(header(&request, "content-length"), None, "{request}"),
+        }
+    }
+}
+
+#[test]
+fn forbidden_and_malformed_headers_name_the_header() {
+    let rt = common::runtime();
+    let app = common::app_with(&rt, "net", r#"["http"]"#, "[]");
+    // Nothing may reach this listener: each call is refused before any connection.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    for (name, value) in [
+        ("Host", "evil.example"),
+        ("Content-Length", "0"),
+        ("transfer-encoding", "chunked"),
+        ("Connection", "close"),
+        ("Bad Header", "1"),
+        ("X-Split", "a\r\nInjected: 1"),
+    ] {
+        let mut headers = serde_json::Map::new();
+        headers.insert(name.to_owned(), json!(value));
+        let err = common::call(
+            &rt,
+            app,
+            "http.request",
+            json!({"url": url, "method": "GET", "headers": headers}),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidParam { ref param, ref reason, .. }
+                if param == "headers" && reason.contains(&format!("{name:?}"))),
+            "{name}: {err}"
+        );
+    }
+    listener.set_nonblocking(true).unwrap();
+    assert!(listener.accept().is_err(), "no request reached the server");
+}
+
+#[test]
+fn the_tool_specs_offer_headers_and_every_method() {
+    let registry = agentos_tools::Registry::builtin();
+    for tool in ["http.get", "http.post", "http.request"] {
+        let spec = registry.get(tool).unwrap().spec();
+        assert_eq!(
+            spec.params["properties"]["headers"]["type"], "object",
+            "{tool}"
+        );
+    }
+    let spec = registry.get("http.request").unwrap().spec();
+    assert_eq!(
+        spec.params["properties"]["method"]["enum"],
+        json!(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])
     );
 }

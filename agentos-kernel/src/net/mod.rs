@@ -16,4 +16,7 @@ pub use self::{
 };
 
 #[cfg(feature = "http")]
-pub use self::http::{HttpMethod, HttpResponse, MAX_RESPONSE_BYTES};
+pub use self::http::{
+    DEFAULT_REQUEST_TIMEOUT, FORBIDDEN_REQUEST_HEADERS, HttpMethod, HttpRequest, HttpResponse,
+    MAX_RESPONSE_BYTES, check_request_header,
+};

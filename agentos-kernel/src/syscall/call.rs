@@ -517,21 +517,30 @@ pub enum Syscall {
         /// The option name.
         optname: i32,
     },
-    /// A real HTTP GET or POST under the caller's `NetworkAccess` rules (cargo feature
-    /// `http`). Async only. Returns `Http`.
+    /// A real HTTP request under the caller's `NetworkAccess` rules (cargo feature `http`).
+    /// Async only. Returns `Http`. JSON: `{"call":"network_request","method":"PUT",
+    /// "url":"http://…","headers":[["Content-Type","application/json"]],"body":…,
+    /// "timeout_ms":5000}`; `headers`, `body` and `timeout_ms` may be left out.
     #[cfg(feature = "http")]
     NetworkRequest {
-        /// `GET` or `POST`.
+        /// `GET`, `POST`, `PUT`, `PATCH`, `DELETE` or `HEAD`.
         method: HttpMethod,
         /// An `http://` or `https://` URL.
         url: String,
-        /// The request body, for POST.
+        /// Request headers as `[name, value]` pairs, in order (a name may repeat).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        headers: Vec<(String, String)>,
+        /// The request body, sent with any method when present.
         #[serde(
             default,
             with = "payload::optional",
             skip_serializing_if = "Option::is_none"
         )]
         body: Option<Vec<u8>>,
+        /// Time allowed for the whole request in milliseconds; at most (and by default)
+        /// 30,000.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_ms: Option<u64>,
     },
 }
 

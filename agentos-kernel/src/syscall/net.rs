@@ -90,8 +90,23 @@ impl Kernel {
                 .await
                 .map(SyscallOutput::Received),
             #[cfg(feature = "http")]
-            Syscall::NetworkRequest { method, url, body } => self
-                .network_request(pid, method, &url, body)
+            Syscall::NetworkRequest {
+                method,
+                url,
+                headers,
+                body,
+                timeout_ms,
+            } => self
+                .network_request(
+                    pid,
+                    crate::net::HttpRequest {
+                        method,
+                        url,
+                        headers,
+                        body,
+                        timeout: timeout_ms.map(std::time::Duration::from_millis),
+                    },
+                )
                 .await
                 .map(SyscallOutput::Http),
             other => self.exec_net(caller, other),
