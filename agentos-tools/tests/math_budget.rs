@@ -262,3 +262,39 @@ proptest! {
         }
     }
 }
+
+/// Polynomials whose companion matrix stalls nalgebra's Schur iteration (found by the
+/// proptest above, which once ran for minutes on them) end with their roots.
+#[test]
+fn high_degree_polynomials_whose_eigenvalues_stall_still_end_with_their_roots() {
+    let found = math(
+        "math.solve",
+        json!({"equation": "(-(x))^16 = 1", "variable": "x"}),
+    )
+    .unwrap();
+    assert_eq!(found["solutions"], json!([-1.0, 1.0]));
+    let complex = found["complex"].as_array().unwrap();
+    assert_eq!(complex.len(), 14, "{found}");
+    for root in complex {
+        let (re, im) = (root[0].as_f64().unwrap(), root[1].as_f64().unwrap());
+        assert!(
+            (re.hypot(im) - 1.0).abs() < 1e-6,
+            "{root} is a 16th root of unity"
+        );
+    }
+
+    let found = math(
+        "math.solve",
+        json!({"equation": "(-((x)^36))-(((0.5)^(15))+(-(0.5))) = 1", "variable": "x"}),
+    )
+    .unwrap();
+    // -x^36 = 0.5 + 0.5^15: no real root, 36 complex ones on one circle.
+    assert_eq!(found["solutions"], json!([]));
+    let complex = found["complex"].as_array().unwrap();
+    assert_eq!(complex.len(), 36, "{found}");
+    let radius = (0.5f64 + 0.5f64.powi(15)).powf(1.0 / 36.0);
+    for root in complex {
+        let (re, im) = (root[0].as_f64().unwrap(), root[1].as_f64().unwrap());
+        assert!((re.hypot(im) - radius).abs() < 1e-6, "{root}");
+    }
+}

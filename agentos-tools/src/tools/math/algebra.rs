@@ -1,8 +1,9 @@
 //! expand, factor (integer polynomials: content and rational roots), and solve (linear,
-//! quadratic, polynomial roots from the companion matrix's eigenvalues, and a numeric
+//! quadratic, polynomial roots from the companion matrix's eigenvalues — or, when that Schur
+//! iteration does not converge within its cap, a bounded Durand–Kerner iteration — and a numeric
 //! bracket-and-bisect search for other equations).
 
-use nalgebra::DMatrix;
+use nalgebra::{Complex, DMatrix, linalg::Schur};
 
 use super::{
     budget::{Budget, Exceeded, Fail},
@@ -68,9 +69,15 @@ pub(crate) fn poly_roots(p: &[f64]) -> Result<Roots, String> {
                     0.0
                 }
             });
-            let eigen = companion.complex_eigenvalues();
+            // nalgebra's own `complex_eigenvalues` iterates without a limit, and the Schur
+            // iteration stalls on some companion matrices (e.g. of x^16 - 1): cap it.
+            let eigen: Vec<Complex<f64>> =
+                match Schur::try_new(companion, f64::EPSILON, SCHUR_ITERATIONS_PER_DEGREE * n) {
+                    Some(schur) => schur.complex_eigenvalues().iter().copied().collect(),
+                    None => durand_kerner(p),
+                };
             let (mut real, mut complex) = (Vec::new(), Vec::new());
-            for z in eigen.iter() {
+            for z in &eigen {
                 if z.im.abs() < 1e-9 {
                     real.push(clean(polish(p, z.re)));
                 } else {
@@ -83,6 +90,57 @@ pub(crate) fn poly_roots(p: &[f64]) -> Result<Roots, String> {
             Ok((real, complex))
         }
     }
+}
+
+/// Schur iterations allowed per degree before the roots are found another way.
+const SCHUR_ITERATIONS_PER_DEGREE: usize = 64;
+
+/// Durand–Kerner sweeps at most; each costs degree² complex operations.
+const DURAND_KERNER_SWEEPS: usize = 500;
+
+/// The complex roots of `p` (coefficients lowest degree first, at least linear) by the
+/// Durand–Kerner (Weierstrass) iteration: every root estimate moves by the polynomial's value
+/// over the product of its distances to the others, for a bounded number of sweeps.
+fn durand_kerner(p: &[f64]) -> Vec<Complex<f64>> {
+    let degree = p.len() - 1;
+    let lead = p[degree];
+    let monic: Vec<f64> = p.iter().map(|c| c / lead).collect();
+    // Start on a circle of the Cauchy bound's radius, at angles no root symmetry shares.
+    let radius = 1.0 + monic[..degree].iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    let mut z: Vec<Complex<f64>> = (0..degree)
+        .map(|k| {
+            Complex::from_polar(
+                radius,
+                0.4 + std::f64::consts::TAU * k as f64 / degree as f64,
+            )
+        })
+        .collect();
+    for _ in 0..DURAND_KERNER_SWEEPS {
+        let mut moved = 0.0f64;
+        for i in 0..degree {
+            let value = monic
+                .iter()
+                .rev()
+                .fold(Complex::new(0.0, 0.0), |acc, c| acc * z[i] + c);
+            let denominator = (0..degree)
+                .filter(|&j| j != i)
+                .fold(Complex::new(1.0, 0.0), |acc, j| acc * (z[i] - z[j]));
+            if denominator.norm() == 0.0 {
+                z[i] += Complex::new(1e-9, 1e-9);
+                moved = f64::INFINITY;
+                continue;
+            }
+            let step = value / denominator;
+            if step.is_finite() {
+                z[i] -= step;
+                moved = moved.max(step.norm());
+            }
+        }
+        if moved < 1e-14 * radius {
+            break;
+        }
+    }
+    z
 }
 
 /// A few Newton steps on a real root.
