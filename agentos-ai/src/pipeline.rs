@@ -108,10 +108,11 @@ impl LlmGeneration {
 
     /// The provider's answer ended: complete it, ask for a repair, or fall back.
     fn answered(&mut self, assembler: Box<Assembler>) {
-        // The text goes back to the model if it needs repairing; only the first answer can.
-        let text = (self.round == 0).then(|| assembler.text().to_owned());
         let n_components = assembler.announced();
-        let diagnostics = match assembler.finish(self.generator.tools()) {
+        let (verdict, text) = assembler.finish_with_text(self.generator.tools());
+        // The text goes back to the model if it needs repairing; only the first answer can.
+        let text = (self.round == 0).then_some(text);
+        let diagnostics = match verdict {
             Ok(blueprint) => {
                 self.push(GenerationEvent::Thought(format!(
                     "{n_components} components"

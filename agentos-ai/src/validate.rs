@@ -45,15 +45,20 @@ impl Assembler {
         self.announced
     }
 
-    /// Everything fed so far.
-    pub(crate) fn text(&self) -> &str {
-        self.parser.text()
-    }
-
     /// Ends the input: the validated Blueprint, or every diagnostic (errors first) for a
     /// repair round. The parser's own result is validated once, against `tools`.
     pub(crate) fn finish(self, tools: &dyn ToolCatalog) -> Result<Blueprint, Vec<Diagnostic>> {
         verdict(self.parser.finish_with(tools))
+    }
+
+    /// Like [`Assembler::finish`], also handing back everything fed (moved out of the parser,
+    /// not copied) for a repair round.
+    pub(crate) fn finish_with_text(
+        self,
+        tools: &dyn ToolCatalog,
+    ) -> (Result<Blueprint, Vec<Diagnostic>>, String) {
+        let (parsed, text) = self.parser.finish_with_text(tools);
+        (verdict(parsed), text)
     }
 }
 
@@ -226,11 +231,9 @@ mod tests {
                 "ui.components[1]"
             ]
         );
-        assert_eq!(assembler.text(), text);
-        assert_eq!(
-            assembler.finish(&TOOLS).unwrap(),
-            check(text, &TOOLS).unwrap()
-        );
+        let (verdict, fed) = assembler.finish_with_text(&TOOLS);
+        assert_eq!(fed, text);
+        assert_eq!(verdict.unwrap(), check(text, &TOOLS).unwrap());
     }
 
     #[test]

@@ -197,3 +197,16 @@ fn deep_json_nesting_is_a_diagnostic_not_a_crash() {
         .unwrap_err();
     assert_eq!(err.column, 129);
 }
+
+#[test]
+fn finish_with_text_hands_back_what_was_fed_with_the_same_result() {
+    let tools = |name: &str| name == "ui.set";
+    let (mut whole, mut kept) = (StreamParser::new(), StreamParser::new());
+    for piece in DOC.as_bytes().chunks(7) {
+        whole.feed_bytes(piece);
+        kept.feed_bytes(piece);
+    }
+    let (parsed, text) = kept.finish_with_text(&tools);
+    assert_eq!(text, DOC);
+    assert_eq!(parsed, whole.finish_with(&tools));
+}

@@ -207,15 +207,21 @@ impl StreamParser {
 
     /// Ends the input and returns the same result [`crate::parse`] gives for the whole text.
     pub fn finish(self) -> Parsed {
-        self.finish_inner(None)
+        self.finish_inner(None).0
     }
 
     /// Like [`StreamParser::finish`], also checking tool names against `tools`.
     pub fn finish_with(self, tools: &dyn ToolCatalog) -> Parsed {
+        self.finish_inner(Some(tools)).0
+    }
+
+    /// Like [`StreamParser::finish_with`], and hands back everything fed, without copying it
+    /// (e.g. to send an invalid answer back to its author with the diagnostics).
+    pub fn finish_with_text(self, tools: &dyn ToolCatalog) -> (Parsed, String) {
         self.finish_inner(Some(tools))
     }
 
-    fn finish_inner(mut self, tools: Option<&dyn ToolCatalog>) -> Parsed {
+    fn finish_inner(mut self, tools: Option<&dyn ToolCatalog>) -> (Parsed, String) {
         let mut sink = Vec::new();
         if !self.pending_bytes.is_empty() {
             let offset = self.buf.len();
@@ -226,7 +232,8 @@ impl StreamParser {
             );
         }
         let buf = std::mem::take(&mut self.buf);
-        self.finish_text(&buf, tools)
+        let parsed = self.finish_text(&buf, tools);
+        (parsed, buf)
     }
 
     /// Parses a whole document straight from `text`, without copying it into the buffer;
@@ -234,7 +241,7 @@ impl StreamParser {
     pub(crate) fn parse_whole(mut self, text: &str, tools: Option<&dyn ToolCatalog>) -> Parsed {
         if text.len() > self.limits.max_bytes || !self.buf.is_empty() {
             self.feed(text);
-            return self.finish_inner(tools);
+            return self.finish_inner(tools).0;
         }
         // Room for the ids of the components a document of this size may hold, so the id
         // table is not rebuilt as it grows (a component takes well over 100 bytes).
