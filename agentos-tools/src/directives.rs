@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::state::State;
+use crate::{cursor::Cursor, state::State};
 
 /// The directives one component carries: the model's `$if`/`$for` fields, or the same keys
 /// left in props by a hand-written explicit component.
@@ -58,19 +58,10 @@ pub(crate) fn parse_if(value: &Value) -> Result<Cond, String> {
     match value {
         Value::String(text) => {
             let mut parser = Parser {
-                chars: text.chars().collect(),
-                pos: 0,
-                depth: 0,
+                at: Cursor::new(text),
             };
             let cond = parser.or()?;
-            parser.spaces();
-            if parser.pos < parser.chars.len() {
-                return Err(format!(
-                    "unexpected `{}` at character {}",
-                    parser.chars[parser.pos], parser.pos
-                ));
-            }
-            Ok(cond)
+            parser.at.finish(cond)
         }
         other => Ok(Cond::Lit(other.clone())),
     }
@@ -205,23 +196,20 @@ fn compare(a: &Value, op: CmpOp, b: &Value) -> bool {
 }
 
 struct Parser {
-    chars: Vec<char>,
-    pos: usize,
-    depth: usize,
+    at: Cursor,
 }
 
 impl Parser {
-    fn spaces(&mut self) {
-        while self.chars.get(self.pos).is_some_and(|c| c.is_whitespace()) {
-            self.pos += 1;
-        }
-    }
-
     fn eat(&mut self, token: &str) -> bool {
-        self.spaces();
-        let end = self.pos + token.chars().count();
-        if end <= self.chars.len() && self.chars[self.pos..end].iter().copied().eq(token.chars()) {
-            self.pos = end;
+        self.at.spaces();
+        let end = self.at.pos + token.chars().count();
+        if end <= self.at.chars.len()
+            && self.at.chars[self.at.pos..end]
+                .iter()
+                .copied()
+                .eq(token.chars())
+        {
+            self.at.pos = end;
             true
         } else {
             false
@@ -265,62 +253,61 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Cond, String> {
-        self.depth += 1;
-        if self.depth > 64 {
-            return Err("condition nested too deeply".to_owned());
-        }
+        self.at.enter("condition")?;
         let out = if self.eat("!") {
             Ok(Cond::Not(Box::new(self.unary()?)))
         } else {
             self.primary()
         };
-        self.depth -= 1;
+        self.at.leave();
         out
     }
 
     fn primary(&mut self) -> Result<Cond, String> {
-        self.spaces();
-        let Some(&c) = self.chars.get(self.pos) else {
+        self.at.spaces();
+        let Some(&c) = self.at.chars.get(self.at.pos) else {
             return Err("unexpected end of condition".to_owned());
         };
         if c == '(' {
-            self.pos += 1;
+            self.at.pos += 1;
             let inner = self.or()?;
             if !self.eat(")") {
-                return Err(format!("expected `)` at character {}", self.pos));
+                return Err(format!("expected `)` at character {}", self.at.pos));
             }
             return Ok(inner);
         }
         if c == '\'' || c == '"' {
-            self.pos += 1;
-            let start = self.pos;
-            while self.chars.get(self.pos).is_some_and(|&d| d != c) {
-                self.pos += 1;
+            self.at.pos += 1;
+            let start = self.at.pos;
+            while self.at.chars.get(self.at.pos).is_some_and(|&d| d != c) {
+                self.at.pos += 1;
             }
-            if self.pos >= self.chars.len() {
+            if self.at.pos >= self.at.chars.len() {
                 return Err("unterminated string".to_owned());
             }
-            let text: String = self.chars[start..self.pos].iter().collect();
-            self.pos += 1;
+            let text: String = self.at.chars[start..self.at.pos].iter().collect();
+            self.at.pos += 1;
             return Ok(Cond::Lit(Value::String(text)));
         }
         if c.is_ascii_digit()
             || (c == '-'
                 && self
+                    .at
                     .chars
-                    .get(self.pos + 1)
+                    .get(self.at.pos + 1)
                     .is_some_and(char::is_ascii_digit))
         {
-            let start = self.pos;
-            self.pos += 1;
+            let start = self.at.pos;
+            self.at.pos += 1;
             while self
+                .at
                 .chars
-                .get(self.pos)
+                .get(self.at.pos)
                 .is_some_and(|d| d.is_ascii_digit() || *d == '.')
             {
-                self.pos += 1;
+                self.at.pos += 1;
             }
-            let text: String = self.chars[start..self.pos].iter().collect();
+            let text: String = self.at.chars[start..self.at.pos].iter().collect();
             let number: f64 = text
                 .parse()
                 .map_err(|_| format!("malformed number `{text}`"))?;
@@ -329,15 +316,16 @@ impl Parser {
             ));
         }
         if c.is_alphabetic() || c == '_' || c == '$' {
-            let start = self.pos;
+            let start = self.at.pos;
             while self
+                .at
                 .chars
-                .get(self.pos)
+                .get(self.at.pos)
                 .is_some_and(|d| d.is_alphanumeric() || matches!(d, '_' | '-' | '.' | '$'))
             {
-                self.pos += 1;
+                self.at.pos += 1;
             }
-            let name: String = self.chars[start..self.pos].iter().collect();
+            let name: String = self.at.chars[start..self.at.pos].iter().collect();
             let name = name.strip_prefix("state.").unwrap_or(&name).to_owned();
             return Ok(match name.as_str() {
                 "true" => Cond::Lit(Value::Bool(true)),
@@ -346,7 +334,7 @@ impl Parser {
                 _ => Cond::Name(name),
             });
         }
-        Err(format!("unexpected `{c}` at character {}", self.pos))
+        Err(format!("unexpected `{c}` at character {}", self.at.pos))
     }
 }
 

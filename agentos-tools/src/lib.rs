@@ -28,6 +28,7 @@ mod app;
 mod builtin_apps;
 mod caps;
 mod compute;
+mod cursor;
 mod directives;
 mod error;
 mod kernel_io;

@@ -4,7 +4,7 @@
 use std::{collections::BTreeMap, fmt};
 
 use super::budget::{Budget, Exceeded, Fail};
-use crate::error::BudgetLimit;
+use crate::{cursor::Cursor, error::BudgetLimit};
 
 /// An expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,47 +122,27 @@ pub(crate) fn func(f: Func, a: Expr) -> Expr {
 /// Parses `text`; errors give the character position.
 pub(crate) fn parse(text: &str) -> Result<Expr, String> {
     let mut parser = Parser {
-        chars: text.chars().collect(),
-        pos: 0,
-        depth: 0,
+        at: Cursor::new(text),
     };
     let expr = parser.sum()?;
-    parser.spaces();
-    if parser.pos < parser.chars.len() {
-        return Err(format!(
-            "unexpected `{}` at character {}",
-            parser.chars[parser.pos], parser.pos
-        ));
-    }
-    Ok(expr)
+    parser.at.finish(expr)
 }
 
 struct Parser {
-    chars: Vec<char>,
-    pos: usize,
-    depth: usize,
+    at: Cursor,
 }
 
 impl Parser {
-    fn spaces(&mut self) {
-        while self.chars.get(self.pos).is_some_and(|c| c.is_whitespace()) {
-            self.pos += 1;
-        }
-    }
-    fn peek(&mut self) -> Option<char> {
-        self.spaces();
-        self.chars.get(self.pos).copied()
-    }
     fn sum(&mut self) -> Result<Expr, String> {
         let mut left = self.product()?;
         loop {
-            match self.peek() {
+            match self.at.peek() {
                 Some('+') => {
-                    self.pos += 1;
+                    self.at.pos += 1;
                     left = add(left, self.product()?);
                 }
                 Some('-' | '−') => {
-                    self.pos += 1;
+                    self.at.pos += 1;
                     left = sub(left, self.product()?);
                 }
                 _ => return Ok(left),
@@ -172,13 +152,13 @@ impl Parser {
     fn product(&mut self) -> Result<Expr, String> {
         let mut left = self.unary()?;
         loop {
-            match self.peek() {
+            match self.at.peek() {
                 Some('*' | '×') => {
-                    self.pos += 1;
+                    self.at.pos += 1;
                     left = mul(left, self.unary()?);
                 }
                 Some('/' | '÷') => {
-                    self.pos += 1;
+                    self.at.pos += 1;
                     left = div(left, self.unary()?);
                 }
                 // Implicit multiplication: `2x`, `3(x+1)`, `x sin(x)`, `(x+1)(x-1)`.
@@ -188,69 +168,68 @@ impl Parser {
         }
     }
     fn unary(&mut self) -> Result<Expr, String> {
-        self.depth += 1;
-        if self.depth > 64 {
-            return Err("expression nested too deeply".to_owned());
-        }
-        let out = match self.peek() {
+        self.at.enter("expression")?;
+        let out = match self.at.peek() {
             Some('-' | '−') => {
-                self.pos += 1;
+                self.at.pos += 1;
                 self.unary().map(|e| Neg(Box::new(e)))
             }
             Some('+') => {
-                self.pos += 1;
+                self.at.pos += 1;
                 self.unary()
             }
             _ => self.power(),
         };
-        self.depth -= 1;
+        self.at.leave();
         out
     }
     fn power(&mut self) -> Result<Expr, String> {
         let base = self.atom()?;
-        if self.peek() == Some('^') {
-            self.pos += 1;
+        if self.at.peek() == Some('^') {
+            self.at.pos += 1;
             return Ok(pow(base, self.unary()?));
         }
         Ok(base)
     }
     fn atom(&mut self) -> Result<Expr, String> {
-        match self.peek() {
+        match self.at.peek() {
             Some('(') => {
-                self.pos += 1;
+                self.at.pos += 1;
                 let inner = self.sum()?;
-                if self.peek() != Some(')') {
-                    return Err(format!("expected `)` at character {}", self.pos));
+                if self.at.peek() != Some(')') {
+                    return Err(format!("expected `)` at character {}", self.at.pos));
                 }
-                self.pos += 1;
+                self.at.pos += 1;
                 Ok(inner)
             }
             Some(c) if c.is_ascii_digit() || c == '.' => {
-                let start = self.pos;
+                let start = self.at.pos;
                 while self
+                    .at
                     .chars
-                    .get(self.pos)
+                    .get(self.at.pos)
                     .is_some_and(|c| c.is_ascii_digit() || *c == '.')
                 {
-                    self.pos += 1;
+                    self.at.pos += 1;
                 }
-                let text: String = self.chars[start..self.pos].iter().collect();
+                let text: String = self.at.chars[start..self.at.pos].iter().collect();
                 text.parse::<f64>()
                     .map(Num)
                     .map_err(|_| format!("malformed number `{text}` at character {start}"))
             }
             Some(c) if c.is_alphabetic() => {
-                let start = self.pos;
+                let start = self.at.pos;
                 while self
+                    .at
                     .chars
-                    .get(self.pos)
+                    .get(self.at.pos)
                     .is_some_and(|c| c.is_alphanumeric() || *c == '_')
                 {
-                    self.pos += 1;
+                    self.at.pos += 1;
                 }
-                let name: String = self.chars[start..self.pos].iter().collect();
+                let name: String = self.at.chars[start..self.at.pos].iter().collect();
                 if let Some(f) = Func::from_name(&name) {
-                    if self.peek() != Some('(') {
+                    if self.at.peek() != Some('(') {
                         return Err(format!("expected `(` after `{name}`"));
                     }
                     return Ok(func(f, self.atom()?));
@@ -261,7 +240,7 @@ impl Parser {
                     _ => Var(name),
                 })
             }
-            Some(c) => Err(format!("unexpected `{c}` at character {}", self.pos)),
+            Some(c) => Err(format!("unexpected `{c}` at character {}", self.at.pos)),
             None => Err("unexpected end of expression".to_owned()),
         }
     }
@@ -549,39 +528,23 @@ impl fmt::Display for Expr {
                 write!(f, "{child}")
             }
         };
-        match self {
-            Num(x) => f.write_str(&crate::compute::format_number(*x)),
-            Var(name) => f.write_str(name),
+        // A binary operator: its text and the precedence each side needs to go unbracketed.
+        let (a, op, b, left, right) = match self {
+            Num(x) => return f.write_str(&crate::compute::format_number(*x)),
+            Var(name) => return f.write_str(name),
             Neg(a) => {
                 f.write_str("-")?;
-                wrap(f, a, 4)
+                return wrap(f, a, 4);
             }
-            Add(a, b) => {
-                wrap(f, a, 1)?;
-                f.write_str(" + ")?;
-                wrap(f, b, 2)
-            }
-            Sub(a, b) => {
-                wrap(f, a, 1)?;
-                f.write_str(" - ")?;
-                wrap(f, b, 2)
-            }
-            Mul(a, b) => {
-                wrap(f, a, 2)?;
-                f.write_str("*")?;
-                wrap(f, b, 3)
-            }
-            Div(a, b) => {
-                wrap(f, a, 2)?;
-                f.write_str("/")?;
-                wrap(f, b, 3)
-            }
-            Pow(a, b) => {
-                wrap(f, a, 5)?;
-                f.write_str("^")?;
-                wrap(f, b, 4)
-            }
-            Expr::Func(func, a) => write!(f, "{}({a})", func.name()),
-        }
+            Expr::Func(func, a) => return write!(f, "{}({a})", func.name()),
+            Add(a, b) => (a, " + ", b, 1, 2),
+            Sub(a, b) => (a, " - ", b, 1, 2),
+            Mul(a, b) => (a, "*", b, 2, 3),
+            Div(a, b) => (a, "/", b, 2, 3),
+            Pow(a, b) => (a, "^", b, 5, 4),
+        };
+        wrap(f, a, left)?;
+        f.write_str(op)?;
+        wrap(f, b, right)
     }
 }
