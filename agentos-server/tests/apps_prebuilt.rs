@@ -114,14 +114,7 @@ async fn a_served_hub_lists_every_prebuilt_app_over_http() {
     let launched: Value = response.json().await.unwrap();
     let app_id = launched["app_id"].as_str().unwrap().to_owned();
 
-    let body: Value = client
-        .get(format!("{base}/apps/{app_id}/state"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = common::get_json(&client, format!("{base}/apps/{app_id}/state")).await;
     let listed = ids(&body["state"]["hub_apps"]);
     let expected = tokio::task::spawn_blocking(folder_app_ids).await.unwrap();
     for id in &expected {
@@ -135,14 +128,7 @@ async fn a_served_hub_lists_every_prebuilt_app_over_http() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let running: Value = client
-        .get(format!("{base}/apps"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let running: Value = common::get_json(&client, format!("{base}/apps")).await;
     let running: Vec<&str> = running["apps"]
         .as_array()
         .unwrap()

@@ -10,14 +10,7 @@ async fn generate_click_and_read_state_over_http() {
     let base = format!("http://{address}");
     let client = reqwest::Client::new();
 
-    let health: Value = client
-        .get(format!("{base}/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = common::get_json(&client, format!("{base}/health")).await;
     assert_eq!(health["status"], "healthy");
 
     let response = client
@@ -47,25 +40,11 @@ async fn generate_click_and_read_state_over_http() {
     }
     assert_eq!(last_patch["changes"]["display"], "10");
 
-    let state: Value = client
-        .get(format!("{base}/apps/{app_id}/state"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state: Value = common::get_json(&client, format!("{base}/apps/{app_id}/state")).await;
     assert_eq!(state["app_id"], app_id.as_str());
     assert_eq!(state["state"]["display"], "10");
 
-    let apps: Value = client
-        .get(format!("{base}/apps"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let apps: Value = common::get_json(&client, format!("{base}/apps")).await;
     assert_eq!(apps["stats"]["total_apps"], 1);
     assert_eq!(apps["apps"][0]["app_id"], app_id.as_str());
 }

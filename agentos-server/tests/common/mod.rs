@@ -34,3 +34,8 @@ pub fn button_id(blueprint: &Value, label: &str) -> String {
     walk(&blueprint["ui"]["components"], label)
         .unwrap_or_else(|| panic!("no button labelled {label}"))
 }
+
+/// `GET url` and its JSON body, whatever the status.
+pub async fn get_json(client: &reqwest::Client, url: String) -> Value {
+    client.get(url).send().await.unwrap().json().await.unwrap()
+}
