@@ -19,8 +19,23 @@ fn nice_of(os_pid: u32) -> i32 {
 }
 
 /// `cpu.shares` of the v1 cpu cgroup `os_pid` is in (this host's layout).
+/// The program's own process: behind a PID namespace the leader is its init (or keeper), so
+/// follow the chain of first children down to the end.
+fn program_of(os_pid: u32) -> u32 {
+    let mut pid = os_pid;
+    while let Some(child) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .ok()
+        .and_then(|children| children.split_whitespace().next()?.parse().ok())
+    {
+        pid = child;
+    }
+    pid
+}
+
+/// The v1 `cpu.shares` of the cgroup the program of leader `os_pid` is in.
 fn cpu_shares_of(os_pid: u32) -> Option<u64> {
-    let cgroups = std::fs::read_to_string(format!("/proc/{os_pid}/cgroup")).ok()?;
+    let program = program_of(os_pid);
+    let cgroups = std::fs::read_to_string(format!("/proc/{program}/cgroup")).ok()?;
     let path = cgroups
         .lines()
         .find_map(|line| line.split_once(":cpu:").map(|(_, path)| path.to_owned()))?;

@@ -25,7 +25,7 @@ fn fork_bomb_is_held_by_the_process_limit() {
             "{info:?}"
         );
     }
-    assert!(group_is_gone(spawned.os_pid));
+    assert!(program_tree_is_gone(spawned.os_pid));
     assert_kernel_survives(&kernel, root);
 }
 
@@ -46,5 +46,5 @@ fn forks_beyond_the_limit_fail_and_the_rest_runs() {
         );
     }
     assert!(!info.timed_out);
-    assert!(group_is_gone(spawned.os_pid));
+    assert!(program_tree_is_gone(spawned.os_pid));
 }

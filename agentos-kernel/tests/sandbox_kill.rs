@@ -94,3 +94,30 @@ fn a_sandboxed_child_cannot_signal_processes_outside_its_sandbox() {
         );
     }
 }
+
+#[test]
+fn a_background_child_is_gone_when_wait_returns() {
+    let (kernel, root) = kernel();
+    // `setsid` takes the sleeper out of the program's process group: only the PID namespace
+    // (its init kills the rest before reporting) or the cgroup can still catch it.
+    let spec = SandboxPreset::Standard.spec(
+        "/bin/sh",
+        [
+            "-c",
+            "setsid /bin/sleep 61.4242 </dev/null >/dev/null 2>&1 & exit 3",
+        ],
+    );
+    let spawned = kernel.spawn_process(root, spec).unwrap();
+    let info = kernel.wait_process(root, spawned.pid, None).unwrap();
+    assert_eq!(info.code, Some(3), "{info:?}");
+    let sleepers: Vec<u32> = live_processes(|_, _, _| true)
+        .into_iter()
+        .map(|(pid, ..)| pid)
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|cmdline| cmdline.ends_with(b"61.4242\0"))
+        })
+        .collect();
+    assert!(sleepers.is_empty(), "still running: {sleepers:?}");
+    assert!(program_tree_is_gone(spawned.os_pid));
+}

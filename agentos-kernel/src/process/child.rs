@@ -157,7 +157,8 @@ pub(super) struct State {
     pub(super) status: Option<WaitStatus>,
     /// The leader was reaped: its pid may be reused, so no signal may be sent any more.
     pub(super) pid_released: bool,
-    /// Everything is over (leader reaped, cgroup emptied); `wait` returns.
+    /// The program's tree is gone (its init said so, or the leader was reaped) and its cgroup
+    /// emptied; `wait` returns. A direct init may still be exiting, unreaped.
     pub(super) reaped: bool,
     /// The program runs behind a keeper and an init in its own PID namespace.
     pub(super) pid_namespace: bool,
@@ -171,6 +172,13 @@ pub(super) struct State {
     pub(super) cgroup: Option<Cgroup>,
     pub(super) started: Instant,
     pub(super) ended: Option<Instant>,
+}
+
+impl State {
+    /// True while the program's tree may be alive and its leader's pid may be signalled.
+    pub(super) fn running(&self) -> bool {
+        !self.reaped && !self.pid_released
+    }
 }
 
 /// What `spawn` needs beyond the spec: resolved program, cwd and the prepared layers.
@@ -338,7 +346,7 @@ impl ChildProcess {
                     .wait_until(&mut state, deadline)
                     .timed_out()
                 {
-                    if !state.pid_released {
+                    if state.running() {
                         state.timed_out = true;
                         kill_tree(&state, self.os_pid);
                     }
@@ -396,7 +404,7 @@ impl ChildProcess {
             if timed_out {
                 timeout = None;
                 let mut state = self.shared.state.lock();
-                if !state.reaped && !state.pid_released {
+                if state.running() {
                     state.timed_out = true;
                     kill_tree(&state, self.os_pid);
                 }
@@ -413,7 +421,7 @@ impl ChildProcess {
     /// Sends SIGKILL to the whole process group without waiting (the waiter thread reaps).
     pub(crate) fn kill_group(&self) {
         let mut state = self.shared.state.lock();
-        if !state.pid_released {
+        if state.running() {
             state.killed = true;
             kill_tree(&state, self.os_pid);
         }
@@ -426,7 +434,7 @@ impl ChildProcess {
     pub(crate) fn signal(&self, signal: i32) -> Result<(), String> {
         let signal = Signal::try_from(signal).map_err(|err| err.to_string())?;
         let mut state = self.shared.state.lock();
-        if state.pid_released {
+        if !state.running() {
             return Err("already exited".into());
         }
         if signal == Signal::SIGKILL {
@@ -440,7 +448,7 @@ impl ChildProcess {
     /// Changes the nice value of the whole group and the cgroup CPU weight.
     pub(crate) fn set_priority(&self, nice: i32, cpu_weight: u32) -> Result<(), String> {
         let mut state = self.shared.state.lock();
-        if state.pid_released {
+        if !state.running() {
             return Ok(());
         }
         sys::set_group_nice(self.os_pid, nice).map_err(|err| format!("setpriority: {err}"))?;
@@ -453,7 +461,7 @@ impl ChildProcess {
     /// Resident memory of the child's tree: the cgroup's charge, else the RSS of the leader.
     pub(crate) fn memory_usage(&self) -> u64 {
         let state = self.shared.state.lock();
-        if state.pid_released {
+        if !state.running() {
             return 0;
         }
         if let Some(bytes) = state.cgroup.as_ref().and_then(Cgroup::memory_usage) {

@@ -26,10 +26,6 @@ const BASE_NAMESPACES: libc::c_int = libc::CLONE_NEWUSER
     | libc::CLONE_NEWIPC
     | libc::CLONE_NEWUTS;
 
-/// Processes the PID-namespace keeper and init add to a child's tree (only the init when the
-/// spawner thread makes the child PID 1 itself).
-pub(crate) const NAMESPACE_OVERHEAD_PROCESSES: u64 = 2;
-
 /// A child ready to fork: what it applies to itself, its cgroup, and the report.
 pub(crate) struct Prepared {
     pub(crate) setup: ChildSetup,
@@ -190,14 +186,10 @@ pub(crate) fn prepare(spec: &SpawnSpec, cgroups: &Arc<CgroupPool>) -> Result<Pre
 
     if layers.cgroups {
         let host = cgroup_host();
-        let overhead = match (pid_namespace, setup.direct_pid_namespace) {
-            (true, true) => 1,
-            (true, false) => NAMESPACE_OVERHEAD_PROCESSES,
-            (false, _) => 0,
-        };
+        // Only the program's tree joins the cgroup (a keeper or init stays outside).
         let limits = CgroupLimits {
             memory_bytes: spec.limits.memory_bytes,
-            pids: spec.limits.processes.map(|n| n.saturating_add(overhead)),
+            pids: spec.limits.processes,
             cpu_percent: spec.limits.cpu_percent,
             cpu_weight: cpu_weight_for(spec.priority),
         };

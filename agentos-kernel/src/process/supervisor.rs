@@ -20,7 +20,7 @@ use nix::{
     poll::{PollFd, PollFlags, PollTimeout, poll},
     sys::{
         signal::{Signal, kill, killpg},
-        wait::waitpid,
+        wait::{WaitStatus, waitpid},
     },
     unistd::Pid as OsPid,
 };
@@ -84,7 +84,8 @@ pub(super) fn start(supervised: Supervised) {
             state.killed = true;
             kill_tree(&state, os_pid);
         }
-        reap(&shared, os_pid, None);
+        let status = reap_leader(&shared, os_pid);
+        report_end(&shared, status);
         let mut state = shared.state.lock();
         state.readers_open = 0;
         shared.notify();
@@ -153,8 +154,13 @@ fn run(supervised: Supervised) {
         mut deadline,
     } = supervised;
     let mut pipes: [Option<File>; 2] = pipes.map(|pipe| pipe.map(File::from));
+    // A direct init's status pipe, until it has been read.
+    let mut status_pipe: Option<File> = init_status.map(File::from);
     let mut pending: Option<OutputChunk> = None;
+    // The leader was reaped.
     let mut exited = false;
+    // Waiters were told how the program ended (by its init, or at the leader's reaping).
+    let mut reported = false;
     let mut drain_deadline: Option<Instant> = None;
     let mut buffer = vec![0u8; 16 * 1024];
     loop {
@@ -169,7 +175,7 @@ fn run(supervised: Supervised) {
         if !exited && deadline.is_some_and(|d| now >= d) {
             deadline = None;
             let mut state = shared.state.lock();
-            if !state.pid_released {
+            if state.running() {
                 state.timed_out = true;
                 kill_tree(&state, os_pid);
             }
@@ -192,18 +198,22 @@ fn run(supervised: Supervised) {
                 PollTimeout::try_from(wait + Duration::from_millis(1)).unwrap_or(PollTimeout::MAX)
             });
 
-        let (pidfd_ready, pipe_ready) = {
-            let mut fds = Vec::with_capacity(3);
-            let mut owners = Vec::with_capacity(3);
+        let (pidfd_ready, status_ready, pipe_ready) = {
+            let mut fds = Vec::with_capacity(4);
+            let mut owners = Vec::with_capacity(4);
             if !exited {
                 fds.push(PollFd::new(pidfd.as_fd(), PollFlags::POLLIN));
-                owners.push(None);
+                owners.push(Ready::Leader);
+            }
+            if let Some(pipe) = &status_pipe {
+                fds.push(PollFd::new(pipe.as_fd(), PollFlags::POLLIN));
+                owners.push(Ready::Status);
             }
             if pending.is_none() {
                 for (index, pipe) in pipes.iter().enumerate() {
                     if let Some(pipe) = pipe {
                         fds.push(PollFd::new(pipe.as_fd(), PollFlags::POLLIN));
-                        owners.push(Some(index));
+                        owners.push(Ready::Output(index));
                     }
                 }
             }
@@ -212,17 +222,31 @@ fn run(supervised: Supervised) {
                 continue;
             }
             let mut pidfd_ready = false;
+            let mut status_ready = false;
             let mut pipe_ready = [false; 2];
             for (fd, owner) in fds.iter().zip(owners) {
                 if fd.any().unwrap_or(false) {
                     match owner {
-                        None => pidfd_ready = true,
-                        Some(index) => pipe_ready[index] = true,
+                        Ready::Leader => pidfd_ready = true,
+                        Ready::Status => status_ready = true,
+                        Ready::Output(index) => pipe_ready[index] = true,
                     }
                 }
             }
-            (pidfd_ready, pipe_ready)
+            (pidfd_ready, status_ready, pipe_ready)
         };
+
+        if status_ready {
+            // The init writes only once the rest of its namespace is dead and reaped: the
+            // program's tree is gone, and waiters need not wait for the namespace teardown.
+            if let Some(status) = status_pipe
+                .take()
+                .and_then(|pipe| program_status(pipe, os_pid))
+            {
+                report_end(&shared, Some(status));
+                reported = true;
+            }
+        }
 
         for (index, ready) in pipe_ready.into_iter().enumerate() {
             if !ready {
@@ -267,7 +291,17 @@ fn run(supervised: Supervised) {
         if pidfd_ready {
             exited = true;
             drain_deadline = Some(Instant::now() + OUTPUT_DRAIN);
-            reap(&shared, os_pid, init_status.as_ref());
+            let leader = reap_leader(&shared, os_pid);
+            if !reported {
+                // A direct init reports how the program ended (it cannot mirror a signal:
+                // PID 1 does not die of its own signals); nothing to read means the init
+                // itself was killed.
+                let program = status_pipe
+                    .take()
+                    .and_then(|pipe| program_status(pipe, os_pid));
+                report_end(&shared, program.or(leader));
+                reported = true;
+            }
         }
     }
     let mut state = shared.state.lock();
@@ -289,9 +323,20 @@ fn offer(sender: &mut Option<SyncSender<OutputChunk>>, chunk: OutputChunk) -> Op
     }
 }
 
+/// Which descriptor of the supervisor's poll set is ready.
+#[derive(Clone, Copy)]
+enum Ready {
+    /// The leader's pidfd: it exited.
+    Leader,
+    /// A direct init's status pipe: the program's tree is gone.
+    Status,
+    /// Standard output (0) or error (1).
+    Output(usize),
+}
+
 /// The leader has exited (still unreaped, so its pid cannot be reused): kill what is left of
-/// its group, reap it, empty its cgroup, report the exit, then recycle the cgroup.
-fn reap(shared: &Shared, os_pid: u32, init_status: Option<&OwnedFd>) {
+/// its group and reap it. From then on no signal may be sent to its pid.
+fn reap_leader(shared: &Shared, os_pid: u32) -> Option<WaitStatus> {
     let pid = OsPid::from_raw(os_pid as i32);
     let mut state = shared.state.lock();
     // Nothing the child started may outlive it.
@@ -302,18 +347,19 @@ fn reap(shared: &Shared, os_pid: u32, init_status: Option<&OwnedFd>) {
             other => break other.ok(),
         }
     };
-    // A direct init reports how the program ended (it cannot mirror a signal: PID 1 does
-    // not die of its own signals); nothing to read means the init itself was killed.
-    let status = match (status, init_status) {
-        (Some(leader), Some(pipe)) => Some(program_status(pipe, pid).unwrap_or(leader)),
-        (status, _) => status,
-    };
-    // From here on the pid may be reused: no more signals to it.
     state.pid_released = true;
-    state.status = status;
-    state.ended = Some(Instant::now());
-    let cgroup = state.cgroup.take();
-    drop(state);
+    status
+}
+
+/// The program's tree is gone: empty its cgroup, report `status` to the waiters, then
+/// recycle the cgroup.
+fn report_end(shared: &Shared, status: Option<WaitStatus>) {
+    let cgroup = {
+        let mut state = shared.state.lock();
+        state.status = status;
+        state.ended = Some(Instant::now());
+        state.cgroup.take()
+    };
     // The cgroup holds the whole tree, even processes that left the group or are still
     // dying: kill what is left and wait until it is empty before reporting the exit.
     let drained = cgroup.map(|cgroup| {
@@ -334,12 +380,13 @@ fn reap(shared: &Shared, os_pid: u32, init_status: Option<&OwnedFd>) {
     }
 }
 
-/// The program's wait status as its init wrote it, if it did.
-fn program_status(pipe: &OwnedFd, pid: OsPid) -> Option<nix::sys::wait::WaitStatus> {
+/// The program's wait status as its init wrote it, if it did (the init writes the 4 bytes
+/// in one call, which a pipe delivers whole).
+fn program_status(pipe: File, os_pid: u32) -> Option<WaitStatus> {
     let mut word = [0u8; 4];
-    let mut file = File::from(pipe.try_clone().ok()?);
-    file.read_exact(&mut word).ok()?;
-    nix::sys::wait::WaitStatus::from_raw(pid, i32::from_ne_bytes(word)).ok()
+    let mut pipe = pipe;
+    pipe.read_exact(&mut word).ok()?;
+    WaitStatus::from_raw(OsPid::from_raw(os_pid as i32), i32::from_ne_bytes(word)).ok()
 }
 
 /// The first child of `os_pid` (the keeper has exactly one: the init).

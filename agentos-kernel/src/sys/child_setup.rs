@@ -42,7 +42,7 @@ pub(crate) struct ChildSetup {
     /// The kernel's pid: the child asks for SIGKILL when the thread that forked it exits,
     /// and gives up if that parent is already gone.
     pub(crate) parent_pid: Option<libc::pid_t>,
-    /// `cgroup.procs` files the child joins (by writing `0`), opened by the parent.
+    /// `cgroup.procs` files the program's process joins (by writing `0`), opened by the parent.
     pub(crate) cgroup_procs: Vec<OwnedFd>,
     /// The nice value to start with.
     pub(crate) nice: Option<i32>,
@@ -106,10 +106,6 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
             }
         }
     }
-    for procs in &setup.cgroup_procs {
-        // SAFETY: writes two bytes from a static buffer to an fd owned by `setup`.
-        check(unsafe { libc::write(procs.as_raw_fd(), b"0\n".as_ptr().cast(), 2) } as i64)?;
-    }
     if let Some(nice) = setup.nice {
         // SAFETY: plain integer arguments; affects only the calling process.
         check(unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) } as i64)?;
@@ -151,6 +147,13 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
     }
     if setup.mount_proc && setup.init_status.is_none() {
         mount_fresh_proc()?;
+    }
+    // Only the program's process joins the cgroups (its children follow): a keeper or init
+    // stays outside, so the cgroup empties when the program's tree is gone, before the init
+    // has finished tearing the namespaces down.
+    for procs in &setup.cgroup_procs {
+        // SAFETY: writes two bytes from a static buffer to an fd owned by `setup`.
+        check(unsafe { libc::write(procs.as_raw_fd(), b"0\n".as_ptr().cast(), 2) } as i64)?;
     }
     // Limits come after the setup above, which opens files (id maps, the status pipe) while
     // the process still holds every descriptor of its parent: an open-files limit set earlier

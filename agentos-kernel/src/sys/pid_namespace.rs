@@ -136,23 +136,40 @@ fn keeper(init: libc::pid_t, read_end: libc::c_int, write_end: libc::c_int) -> !
     }
 }
 
-/// PID 1: reaps orphans until the program exits, reports its status and exits. Never returns.
+/// PID 1: reaps orphans until the program exits, then kills and reaps everything else in the
+/// namespace, reports the program's status and exits. Never returns.
+///
+/// The status is written only once nothing but the init is left, so its reader may treat the
+/// whole tree as gone without waiting for the init's own exit (which tears the namespaces
+/// down, the slow part of a sandboxed process's end).
 fn init_loop(program: libc::pid_t, write_end: libc::c_int) -> ! {
     // SAFETY: only async-signal-safe calls on stack data and our own fds.
     unsafe {
         close_all_except(write_end);
+        let mut program_status = None;
         loop {
             let mut status = 0;
             let reaped = libc::waitpid(-1, &mut status, 0);
             if reaped == program {
-                let word = status.to_ne_bytes();
-                libc::write(write_end, word.as_ptr().cast(), 4);
-                libc::_exit(0);
+                program_status = Some(status);
+                // PID 1's kill(-1) reaches every other process of its namespace.
+                libc::kill(-1, libc::SIGKILL);
+                continue;
             }
-            if reaped < 0 && *libc::__errno_location() != libc::EINTR {
-                libc::_exit(127);
+            if reaped < 0 {
+                match *libc::__errno_location() {
+                    libc::EINTR => continue,
+                    libc::ECHILD => break,
+                    _ => libc::_exit(127),
+                }
             }
         }
+        let Some(status) = program_status else {
+            libc::_exit(127)
+        };
+        let word = status.to_ne_bytes();
+        libc::write(write_end, word.as_ptr().cast(), 4);
+        libc::_exit(0)
     }
 }
 

@@ -48,6 +48,15 @@ pub fn group_is_gone(pgid: u32) -> bool {
     live_processes(|_, _, group| group == pgid).is_empty()
 }
 
+/// True when nothing the program started is left in process group `leader`. After a program
+/// ends on its own, `wait` returns as soon as its PID namespace's init has killed and reaped
+/// everything else; the init itself (the leader) may still be finishing its exit then.
+pub fn program_tree_is_gone(leader: u32) -> bool {
+    live_processes(|_, _, group| group == leader)
+        .iter()
+        .all(|&(pid, ..)| pid == leader)
+}
+
 /// `(pid, state, ppid, pgrp)` of every process for which `keep(state, ppid, pgrp)` holds.
 pub fn processes(keep: impl Fn(char, u32, u32) -> bool) -> Vec<(u32, char, u32, u32)> {
     let mut found = Vec::new();
