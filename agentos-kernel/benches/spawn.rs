@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use agentos_kernel::{CapabilitySet, Kernel, SandboxLayers, SandboxPreset};
+use agentos_kernel::{CapabilitySet, Kernel, KernelConfig, SandboxLayers, SandboxPreset};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn spawn_wait(c: &mut Criterion) {
@@ -155,21 +155,36 @@ fn layer_cost(c: &mut Criterion) {
     group.finish();
 }
 
-/// A named way to spawn and wait for `/bin/true`.
-type Case<'a> = (&'static str, Box<dyn Fn() + 'a>);
+/// A named way to spawn and wait for `/bin/true`, returning the time of the spawn and wait
+/// alone (each case may settle afterwards, untimed).
+type Case<'a> = (&'static str, Box<dyn Fn() -> Duration + 'a>);
 
 /// The main cases, and the kernel with one layer at a time, interleaved round by round
 /// (order rotating), so that load from other work on the machine falls on all of them alike;
 /// prints each case's p50 and the ratios.
+///
+/// After each kernel spawn the case settles, untimed: it waits until the child's namespace
+/// init is reaped (`wait_released`) and the kernel's pool of ready sandboxes is refilled
+/// (`warm_up_sandbox`), so that no case's background work lands in another case's timing.
+/// `kernel_all_layers` is thus a spawn that finds a ready sandbox (the steady state when
+/// spawns are not back to back); `kernel_all_layers_cold` uses a kernel configured to keep no
+/// sandbox ready, so the namespaces are made on the request's path.
 fn interleaved(_: &mut Criterion) {
     const ROUNDS: usize = 300;
     let kernel = Kernel::new();
     let root = kernel.create_process("bench", CapabilitySet::all());
+    // A kernel that keeps no sandbox ready: every spawn makes its namespaces on its path.
+    let cold = Kernel::with_config(KernelConfig {
+        ready_sandboxes: 0,
+        ..KernelConfig::default()
+    });
+    let cold_root = cold.create_process("bench", CapabilitySet::all());
     let bwrap_works = Command::new("bwrap")
         .args(["--unshare-all", "--ro-bind", "/", "/", "/bin/true"])
         .status()
         .is_ok_and(|status| status.success());
     let command = |program: &str, args: &[&str]| {
+        let started = std::time::Instant::now();
         let status = Command::new(program)
             .args(args)
             .stdin(Stdio::null())
@@ -177,16 +192,31 @@ fn interleaved(_: &mut Criterion) {
             .stderr(Stdio::piped())
             .status()
             .expect("spawn");
+        let took = started.elapsed();
         assert!(status.success());
+        took
     };
-    let through_kernel = |layers: SandboxLayers, network: bool| {
+    let spec_with = |layers: SandboxLayers, network: bool| {
         let mut spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
         spec.layers = layers;
         spec.network = network;
-        let spawned = kernel.spawn_process(root, spec).expect("kernel spawn");
+        spec
+    };
+    let through = |kernel: &Kernel, root, layers: SandboxLayers, network: bool| {
+        let spec = spec_with(layers, network);
+        let started = std::time::Instant::now();
+        let spawned = kernel
+            .spawn_process(root, spec.clone())
+            .expect("kernel spawn");
         assert!(spawned.child.wait(None).success());
         kernel.reap_process(root, spawned.pid).expect("reap");
+        let took = started.elapsed();
+        spawned.child.wait_released();
+        kernel.warm_up_sandbox(root, &spec).expect("warm up");
+        took
     };
+    let through_kernel =
+        |layers: SandboxLayers, network: bool| through(&kernel, root, layers, network);
     let only = |pick: fn(&mut SandboxLayers)| {
         let mut layers = SandboxLayers::none();
         pick(&mut layers);
@@ -197,6 +227,10 @@ fn interleaved(_: &mut Criterion) {
         (
             "kernel_all_layers",
             Box::new(|| through_kernel(SandboxLayers::all(), false)),
+        ),
+        (
+            "kernel_all_layers_cold",
+            Box::new(|| through(&cold, cold_root, SandboxLayers::all(), false)),
         ),
         (
             "kernel_no_layers",
@@ -243,9 +277,7 @@ fn interleaved(_: &mut Criterion) {
     for round in 0..ROUNDS {
         for offset in 0..n_cases {
             let index = (round + offset) % n_cases;
-            let started = std::time::Instant::now();
-            (cases[index].1)();
-            times[index].push(started.elapsed());
+            times[index].push((cases[index].1)());
         }
     }
     let medians: Vec<f64> = times
@@ -260,13 +292,15 @@ fn interleaved(_: &mut Criterion) {
         line.push_str(&format!(" {} {median:.3}", cases[index].0));
     }
     line.push_str(&format!(
-        "; kernel_all_layers/bare {:.2}",
-        medians[1] / medians[0]
+        "; kernel_all_layers/bare {:.2}, kernel_all_layers_cold/bare {:.2}",
+        medians[1] / medians[0],
+        medians[2] / medians[0]
     ));
     if bwrap_works {
         line.push_str(&format!(
-            ", kernel_all_layers/bwrap {:.2}",
-            medians[1] / medians[n_cases - 1]
+            ", kernel_all_layers/bwrap {:.2}, kernel_all_layers_cold/bwrap {:.2}",
+            medians[1] / medians[n_cases - 1],
+            medians[2] / medians[n_cases - 1]
         ));
     }
     eprintln!("{line}");

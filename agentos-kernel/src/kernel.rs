@@ -28,7 +28,8 @@ use crate::{
     vfs::{FileSystem, MemFs, MountInfo, MountTable},
 };
 
-/// Sizes of the kernel's own filesystems and its memory budget.
+/// Sizes of the kernel's own filesystems, its memory budget, and how many sandboxes it keeps
+/// ready.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KernelConfig {
     /// Capacity of the `MemFs` at `/` (which holds the mount points): 16 MB.
@@ -39,6 +40,10 @@ pub struct KernelConfig {
     pub cache_capacity: u64,
     /// The memory budget `get_memory_stats` reports against: 1 GiB, as the reference.
     pub memory_bytes: u64,
+    /// Sandboxes (pre-forked processes already inside fresh namespaces, one child each) kept
+    /// ready per kind of sandbox for the next spawns: 2. With 0, every spawn makes its
+    /// namespaces on its own path.
+    pub ready_sandboxes: usize,
 }
 
 impl Default for KernelConfig {
@@ -48,6 +53,7 @@ impl Default for KernelConfig {
             tmp_capacity: 100 * MB,
             cache_capacity: 50 * MB,
             memory_bytes: 1024 * MB,
+            ready_sandboxes: 2,
         }
     }
 }
@@ -115,7 +121,7 @@ impl Kernel {
                 metrics: Metrics::new(),
                 started: Instant::now(),
                 memfs: vec![root, tmp, cache],
-                runtime: crate::process::Runtime::with_memory_total(memory_total),
+                runtime: crate::process::Runtime::new(memory_total, config.ready_sandboxes),
             }),
         }
     }

@@ -103,3 +103,28 @@ fn a_program_outside_the_allowed_paths_is_refused_with_a_reason() {
     let (_, info) = run(&kernel, root, spec);
     assert!(info.success(), "{info:?}");
 }
+
+#[test]
+fn a_folder_replaced_between_spawns_is_still_writable() {
+    // The kernel reuses a ruleset built for the same rules; a Landlock rule holds the inode it
+    // was opened at, so a replaced folder must get a fresh ruleset.
+    let (kernel, root) = kernel();
+    let base = tempfile::tempdir().unwrap();
+    let folder = base.path().join("work");
+    let write_into = |name: &str| {
+        std::fs::create_dir_all(&folder).unwrap();
+        let target = folder.join(name);
+        let mut spec = SandboxPreset::Standard.spec(
+            "/bin/sh",
+            ["-c".to_owned(), format!("echo x > {}", target.display())],
+        );
+        spec.allowed_write.push(folder.clone());
+        let (_, info) = run(&kernel, root, spec);
+        (info, target)
+    };
+    let (first, target) = write_into("first");
+    assert!(target.exists(), "{first:?}");
+    std::fs::remove_dir_all(&folder).unwrap();
+    let (second, target) = write_into("second");
+    assert!(target.exists(), "{second:?}");
+}

@@ -32,6 +32,7 @@ use crate::{
         output::{Capture, OutputChunk},
         report::SandboxReport,
         spawner,
+        stub_pool::{self, ShapeKey, Started, StubPool},
         supervisor::{self, Supervised, kill_tree},
     },
     sys::{self, ChildSetup, InitStatus},
@@ -194,72 +195,38 @@ pub(crate) struct Launch<'a> {
 }
 
 impl ChildProcess {
-    /// Execs `launch.program` with the prepared sandbox.
+    /// Execs `launch.program` with the prepared sandbox: in a ready stub of the given pool
+    /// and shape when there is one, else by forking now.
     pub(crate) fn spawn(
         launch: Launch<'_>,
         setup: ChildSetup,
         cgroup: Option<Cgroup>,
         report: SandboxReport,
+        stub: Option<(&StubPool, &ShapeKey)>,
     ) -> Result<ChildProcess, Error> {
-        let mut command = Command::new(launch.program);
-        command
-            .args(launch.args)
-            .env_clear()
-            .envs(launch.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(launch.cwd)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut setup = setup;
-        let direct = setup.direct_pid_namespace;
-        let init_status = if direct {
-            let (read, write) =
-                nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|err| Error::Spawn {
-                    program: launch.program.display().to_string(),
-                    reason: format!("status pipe: {err}"),
-                })?;
-            setup.init_status = Some(InitStatus {
-                read: read.as_raw_fd(),
-                write,
-            });
-            Some(read)
-        } else {
-            None
-        };
-        sys::install(&mut command, setup);
         let started = Instant::now();
-        let mut child = match spawner::spawn(command, direct) {
-            Ok(child) => child,
+        let in_stub = stub.and_then(|(pool, shape)| stub_pool::start(pool, shape, &launch, &setup));
+        let launched = match in_stub {
+            Some(launched) => launched,
+            None => fork_now(&launch, setup),
+        };
+        let Started {
+            os_pid,
+            pidfd,
+            stdout,
+            stderr,
+            init_status,
+            after_exit,
+        } = match launched {
+            Ok(launched) => launched,
             Err(err) => {
                 if let Some(cgroup) = &cgroup {
                     cgroup.remove();
                 }
-                return Err(Error::Spawn {
-                    program: launch.program.display().to_string(),
-                    reason: err.to_string(),
-                });
+                return Err(err);
             }
         };
-        let os_pid = child.id();
-        let stdout = child.stdout.take().map(OwnedFd::from);
-        let stderr = child.stderr.take().map(OwnedFd::from);
-        // The std handle is not needed: the supervisor reaps by pid.
-        drop(child);
-        let pidfd = match sys::pidfd_open(os_pid) {
-            Ok(pidfd) => pidfd,
-            Err(err) => {
-                let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
-                let _ = waitpid(OsPid::from_raw(os_pid as i32), None);
-                if let Some(cgroup) = &cgroup {
-                    cgroup.remove();
-                }
-                return Err(Error::Spawn {
-                    program: launch.program.display().to_string(),
-                    reason: format!("pidfd_open (Linux 5.3 or later is needed): {err}"),
-                });
-            }
-        };
+        let (stdout, stderr) = (Some(stdout), Some(stderr));
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 status: None,
@@ -291,6 +258,7 @@ impl ChildProcess {
             pidfd,
             pipes: [stdout, stderr],
             init_status,
+            after_exit,
             sender,
             // A timeout too large to represent is no timeout.
             deadline: launch
@@ -369,6 +337,18 @@ impl ChildProcess {
             }
         }
         exit_info(&state)
+    }
+
+    /// Waits until the child's leader has been reaped as well. After a child in a PID
+    /// namespace ends on its own, [`ChildProcess::wait`] returns as soon as its program's
+    /// tree is gone, while the kernel's init for that namespace may still be tearing the
+    /// namespaces down; this waits for that too (for measurements and tests that need the
+    /// host quiet again).
+    pub fn wait_released(&self) {
+        let mut state = self.shared.state.lock();
+        while !state.pid_released {
+            self.shared.changed.wait(&mut state);
+        }
     }
 
     /// Like [`ChildProcess::wait`], but awaits the exit without blocking a thread: the
@@ -481,6 +461,64 @@ impl Drop for ChildProcess {
     fn drop(&mut self) {
         self.kill_group();
     }
+}
+
+/// Forks the child now (through the spawner thread) and execs it with `setup` applied in
+/// `pre_exec`.
+fn fork_now(launch: &Launch<'_>, setup: ChildSetup) -> Result<Started, Error> {
+    let spawn_error = |reason: String| Error::Spawn {
+        program: launch.program.display().to_string(),
+        reason,
+    };
+    let mut command = Command::new(launch.program);
+    command
+        .args(launch.args)
+        .env_clear()
+        .envs(launch.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(launch.cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut setup = setup;
+    let direct = setup.direct_pid_namespace;
+    let init_status = if direct {
+        let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+            .map_err(|err| spawn_error(format!("status pipe: {err}")))?;
+        setup.init_status = Some(InitStatus {
+            read: read.as_raw_fd(),
+            write,
+        });
+        Some(read)
+    } else {
+        None
+    };
+    sys::install(&mut command, setup);
+    let mut child = spawner::spawn(command, direct).map_err(|err| spawn_error(err.to_string()))?;
+    let os_pid = child.id();
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(spawn_error("no output pipes".into()));
+    };
+    // The std handle is not needed: the supervisor reaps by pid.
+    drop(child);
+    let pidfd = match sys::pidfd_open(os_pid) {
+        Ok(pidfd) => pidfd,
+        Err(err) => {
+            let _ = killpg(OsPid::from_raw(os_pid as i32), Signal::SIGKILL);
+            let _ = waitpid(OsPid::from_raw(os_pid as i32), None);
+            return Err(spawn_error(format!(
+                "pidfd_open (Linux 5.3 or later is needed): {err}"
+            )));
+        }
+    };
+    Ok(Started {
+        os_pid,
+        pidfd,
+        stdout: OwnedFd::from(stdout),
+        stderr: OwnedFd::from(stderr),
+        init_status,
+        after_exit: None,
+    })
 }
 
 pub(super) fn exit_info(state: &State) -> ExitInfo {

@@ -14,6 +14,7 @@ mod sandbox;
 mod seccomp_filter;
 mod spawner;
 mod spec;
+mod stub_pool;
 mod supervisor;
 mod table;
 mod validate;

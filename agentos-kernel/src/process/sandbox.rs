@@ -2,7 +2,7 @@
 //! is built here, before the fork, and each one is reported as enforced or unavailable.
 
 use std::{
-    os::fd::AsRawFd,
+    os::fd::{AsRawFd, RawFd},
     sync::{Arc, OnceLock},
 };
 
@@ -15,8 +15,9 @@ use crate::{
         report::{Layer, LayerStatus, SandboxReport, enforced, unavailable},
         seccomp_filter, spawner,
         spec::SpawnSpec,
+        stub_pool::ShapeKey,
     },
-    sys::{self, ChildSetup, Rlimit},
+    sys::{self, ChildSetup, Rlimit, StubShape},
 };
 
 /// Namespaces every sandboxed child gets.
@@ -31,6 +32,8 @@ pub(crate) struct Prepared {
     pub(crate) setup: ChildSetup,
     pub(crate) cgroup: Option<Cgroup>,
     pub(crate) report: SandboxReport,
+    /// The pre-forked stub the child can start in, if any.
+    pub(crate) shape: Option<ShapeKey>,
 }
 
 /// The host's cgroup layout, detected once per process.
@@ -58,49 +61,20 @@ pub(crate) fn prepare(spec: &SpawnSpec, cgroups: &Arc<CgroupPool>) -> Result<Pre
     // Namespaces first: they decide the process overhead the pids limit must allow for.
     let mut pid_namespace = false;
     if layers.namespaces {
-        let mut flags = BASE_NAMESPACES;
-        // A child without network shares the one empty namespace when Landlock's scope keeps
-        // its abstract unix sockets apart from the other children's (see `sys::netns`).
-        let shared_netns = (!spec.network && landlock_scoped(spec))
-            .then(sys::shared_empty_netns)
-            .flatten();
-        if !spec.network && shared_netns.is_none() {
-            flags |= libc::CLONE_NEWNET;
-        }
-        if sys::namespaces_available(flags) {
-            setup.network_namespace = shared_netns.map(AsRawFd::as_raw_fd);
-            let uid = nix::unistd::geteuid().as_raw();
-            let gid = nix::unistd::getegid().as_raw();
-            setup.unshare_flags = flags;
-            setup.id_maps = Some((
-                format!("0 {uid} 1").into_bytes(),
-                format!("0 {gid} 1").into_bytes(),
-            ));
-            setup.mount_proc = true;
-            // The spawner thread makes the child PID 1 itself where the kernel may (root).
-            setup.direct_pid_namespace =
-                spawner::available() && sys::direct_pid_namespace_available();
-            pid_namespace = true;
-            let net = match (spec.network, shared_netns.is_some()) {
-                (true, _) => "",
-                (false, true) => ", net (the shared empty namespace: lo only, down)",
-                (false, false) => ", net (fresh)",
-            };
-            report.push(
-                Layer::Namespaces,
-                enforced(format!(
-                    "user (root mapped to uid {uid}), pid, mount (fresh /proc), ipc, uts{net}"
-                )),
-            );
-        } else {
-            report.push(
-                Layer::Namespaces,
-                missing(
-                    spec,
-                    Layer::Namespaces,
-                    "unshare of user/pid/mount/ipc namespaces is not permitted here",
-                )?,
-            );
+        match plan_namespaces(spec) {
+            Ok(plan) => {
+                setup.network_namespace = plan.network_namespace;
+                setup.unshare_flags = plan.flags;
+                setup.id_maps = Some(plan.id_maps);
+                setup.mount_proc = true;
+                // The spawner thread makes the child PID 1 itself where the kernel may (root).
+                setup.direct_pid_namespace = direct_pid_namespace();
+                pid_namespace = true;
+                report.push(Layer::Namespaces, enforced(plan.detail));
+            }
+            Err(reason) => {
+                report.push(Layer::Namespaces, missing(spec, Layer::Namespaces, reason)?)
+            }
         }
     } else {
         report.push(Layer::Namespaces, LayerStatus::Disabled);
@@ -142,7 +116,7 @@ pub(crate) fn prepare(spec: &SpawnSpec, cgroups: &Arc<CgroupPool>) -> Result<Pre
         match sys::landlock_abi() {
             Some(version) => {
                 let built =
-                    landlock_rules::build(spec, version).map_err(|reason| Error::Sandbox {
+                    landlock_rules::cached(spec, version).map_err(|reason| Error::Sandbox {
                         layer: "landlock",
                         reason,
                     })?;
@@ -229,9 +203,76 @@ pub(crate) fn prepare(spec: &SpawnSpec, cgroups: &Arc<CgroupPool>) -> Result<Pre
         .layers
         .sort_by_key(|entry| Layer::ALL.iter().position(|layer| *layer == entry.layer));
     Ok(Prepared {
+        shape: stub_shape(spec),
         setup,
         cgroup,
         report,
+    })
+}
+
+/// The namespaces a child of `spec` gets.
+struct NamespacePlan {
+    flags: libc::c_int,
+    /// The shared empty network namespace to enter, if the child uses it.
+    network_namespace: Option<RawFd>,
+    /// `uid_map` and `gid_map` contents.
+    id_maps: (Vec<u8>, Vec<u8>),
+    /// The report's line.
+    detail: String,
+}
+
+/// Which namespaces a child of `spec` gets, or why it cannot get them here.
+fn plan_namespaces(spec: &SpawnSpec) -> Result<NamespacePlan, &'static str> {
+    let mut flags = BASE_NAMESPACES;
+    // A child without network shares the one empty namespace when Landlock's scope keeps its
+    // abstract unix sockets apart from the other children's (see `sys::netns`).
+    let shared_netns = (!spec.network && landlock_scoped(spec))
+        .then(sys::shared_empty_netns)
+        .flatten();
+    if !spec.network && shared_netns.is_none() {
+        flags |= libc::CLONE_NEWNET;
+    }
+    if !sys::namespaces_available(flags) {
+        return Err("unshare of user/pid/mount/ipc namespaces is not permitted here");
+    }
+    let uid = nix::unistd::geteuid().as_raw();
+    let gid = nix::unistd::getegid().as_raw();
+    let net = match (spec.network, shared_netns.is_some()) {
+        (true, _) => "",
+        (false, true) => ", net (the shared empty namespace: lo only, down)",
+        (false, false) => ", net (fresh)",
+    };
+    Ok(NamespacePlan {
+        flags,
+        network_namespace: shared_netns.map(AsRawFd::as_raw_fd),
+        id_maps: (
+            format!("0 {uid} 1").into_bytes(),
+            format!("0 {gid} 1").into_bytes(),
+        ),
+        detail: format!("user (root mapped to uid {uid}), pid, mount (fresh /proc), ipc, uts{net}"),
+    })
+}
+
+/// True when the spawner thread can make a child PID 1 of a fresh PID namespace itself.
+fn direct_pid_namespace() -> bool {
+    spawner::available() && sys::direct_pid_namespace_available()
+}
+
+/// The kind of pre-forked stub (see `stub_pool`) a child of `spec` can start in: `None` when
+/// its namespaces are not made by the spawner thread directly (no namespaces, or not root).
+pub(crate) fn stub_shape(spec: &SpawnSpec) -> Option<ShapeKey> {
+    if !spec.layers.namespaces || !direct_pid_namespace() {
+        return None;
+    }
+    let plan = plan_namespaces(spec).ok()?;
+    let seccomp = spec.layers.seccomp && sys::seccomp_available();
+    Some(ShapeKey {
+        namespaces: StubShape {
+            network_namespace: plan.network_namespace,
+            unshare_flags: plan.flags,
+            id_maps: Some(plan.id_maps),
+        },
+        seccomp_network: seccomp.then_some(spec.network),
     })
 }
 

@@ -63,6 +63,17 @@ pub(crate) fn cached(network: bool) -> Result<BuiltFilter, String> {
     cell.get_or_init(|| build(network)).clone()
 }
 
+/// The programs a pre-forked stub installs: none without seccomp, else the filter for a child
+/// with or without network.
+///
+/// # Errors
+/// When the filter cannot be built.
+pub(crate) fn programs_for(network: Option<bool>) -> Result<Vec<Vec<libc::sock_filter>>, String> {
+    network.map_or(Ok(Vec::new()), |network| {
+        cached(network).map(|built| built.programs)
+    })
+}
+
 /// Namespace flags a sandboxed child may not pass to `clone`.
 const NAMESPACE_FLAGS: [libc::c_int; 7] = [
     libc::CLONE_NEWUSER,

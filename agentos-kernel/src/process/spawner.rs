@@ -16,11 +16,18 @@ use parking_lot::Mutex;
 
 use crate::sys;
 
-type Job = (
-    Command,
-    bool,
-    std::sync::mpsc::SyncSender<io::Result<Child>>,
-);
+/// Work for the spawner thread.
+enum Job {
+    /// Spawn a command (in a fresh PID namespace when the flag says so) and send back the child.
+    Spawn(
+        Box<Command>,
+        bool,
+        std::sync::mpsc::SyncSender<io::Result<Child>>,
+    ),
+    /// Run a closure that forks (a pooled stub), so its children get the same parent-death
+    /// guarantee.
+    Run(Box<dyn FnOnce() + Send>),
+}
 
 /// The spawner's queue, or `None` when its thread could not be started.
 fn queue() -> Option<&'static Mutex<Sender<Job>>> {
@@ -32,13 +39,18 @@ fn queue() -> Option<&'static Mutex<Sender<Job>>> {
                 .name("agentos-spawner".into())
                 .spawn(move || {
                     // Lives as long as the process: the queue's sender is never dropped.
-                    for (mut command, new_pid_namespace, reply) in receiver {
-                        let spawned = if new_pid_namespace {
-                            sys::with_new_pid_namespace(|| command.spawn())
-                        } else {
-                            command.spawn()
-                        };
-                        let _ = reply.send(spawned);
+                    for job in receiver {
+                        match job {
+                            Job::Spawn(mut command, new_pid_namespace, reply) => {
+                                let spawned = if new_pid_namespace {
+                                    sys::with_new_pid_namespace(|| command.spawn())
+                                } else {
+                                    command.spawn()
+                                };
+                                let _ = reply.send(spawned);
+                            }
+                            Job::Run(work) => work(),
+                        }
                     }
                 });
             started.ok().map(|_| Mutex::new(sender))
@@ -63,11 +75,19 @@ pub(crate) fn spawn(mut command: Command, new_pid_namespace: bool) -> io::Result
         return command.spawn();
     };
     let (reply, answer) = sync_channel(1);
-    let sent = queue.lock().send((command, new_pid_namespace, reply));
-    if let Err(std::sync::mpsc::SendError((mut command, _, _))) = sent {
+    let sent = queue
+        .lock()
+        .send(Job::Spawn(Box::new(command), new_pid_namespace, reply));
+    if let Err(std::sync::mpsc::SendError(Job::Spawn(mut command, _, _))) = sent {
         return command.spawn();
     }
     answer
         .recv()
         .unwrap_or_else(|_| Err(io::Error::other("the spawner thread stopped")))
+}
+
+/// Queues `work` for the spawner thread, after the spawns already queued. False when the
+/// thread is unavailable (the work is dropped).
+pub(crate) fn run(work: impl FnOnce() + Send + 'static) -> bool {
+    queue().is_some_and(|queue| queue.lock().send(Job::Run(Box::new(work))).is_ok())
 }

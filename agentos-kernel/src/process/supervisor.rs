@@ -46,7 +46,12 @@ pub(super) struct Supervised {
     pub(super) init_status: Option<OwnedFd>,
     pub(super) sender: Option<SyncSender<OutputChunk>>,
     pub(super) deadline: Option<Instant>,
+    /// Runs once the exit has been reported (off the waiters' path).
+    pub(super) after_exit: Option<AfterExit>,
 }
+
+/// Work to do once a child's exit has been reported.
+pub(crate) type AfterExit = Box<dyn FnOnce() + Send>;
 
 /// Idle supervisor threads kept for the next children, at most this many.
 const MAX_IDLE_THREADS: usize = 16;
@@ -85,7 +90,7 @@ pub(super) fn start(supervised: Supervised) {
             kill_tree(&state, os_pid);
         }
         let status = reap_leader(&shared, os_pid);
-        report_end(&shared, status);
+        report_end(&shared, status, false);
         let mut state = shared.state.lock();
         state.readers_open = 0;
         shared.notify();
@@ -152,6 +157,7 @@ fn run(supervised: Supervised) {
         init_status,
         mut sender,
         mut deadline,
+        mut after_exit,
     } = supervised;
     let mut pipes: [Option<File>; 2] = pipes.map(|pipe| pipe.map(File::from));
     // A direct init's status pipe, until it has been read.
@@ -243,8 +249,11 @@ fn run(supervised: Supervised) {
                 .take()
                 .and_then(|pipe| program_status(pipe, os_pid))
             {
-                report_end(&shared, Some(status));
+                report_end(&shared, Some(status), true);
                 reported = true;
+                if let Some(work) = after_exit.take() {
+                    work();
+                }
             }
         }
 
@@ -299,8 +308,11 @@ fn run(supervised: Supervised) {
                 let program = status_pipe
                     .take()
                     .and_then(|pipe| program_status(pipe, os_pid));
-                report_end(&shared, program.or(leader));
+                report_end(&shared, program.or(leader), false);
                 reported = true;
+                if let Some(work) = after_exit.take() {
+                    work();
+                }
             }
         }
     }
@@ -348,12 +360,14 @@ fn reap_leader(shared: &Shared, os_pid: u32) -> Option<WaitStatus> {
         }
     };
     state.pid_released = true;
+    shared.notify();
     status
 }
 
 /// The program's tree is gone: empty its cgroup, report `status` to the waiters, then
-/// recycle the cgroup.
-fn report_end(shared: &Shared, status: Option<WaitStatus>) {
+/// recycle the cgroup. With `reaped_by_init` the init has already killed and reaped every
+/// process of its PID namespace, which holds the whole cgroup, so there is nothing to drain.
+fn report_end(shared: &Shared, status: Option<WaitStatus>, reaped_by_init: bool) {
     let cgroup = {
         let mut state = shared.state.lock();
         state.status = status;
@@ -363,7 +377,7 @@ fn report_end(shared: &Shared, status: Option<WaitStatus>) {
     // The cgroup holds the whole tree, even processes that left the group or are still
     // dying: kill what is left and wait until it is empty before reporting the exit.
     let drained = cgroup.map(|cgroup| {
-        let emptied = cgroup.drain();
+        let emptied = reaped_by_init || cgroup.drain();
         let oom_killed = cgroup.oom_killed();
         (cgroup, emptied, oom_killed)
     });

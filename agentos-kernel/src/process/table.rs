@@ -8,11 +8,11 @@ use parking_lot::Mutex;
 use crate::{
     memory::MemoryManager,
     net::SocketTable,
-    process::cgroup_pool::CgroupPool,
     process::{
         Pid,
         child::{ChildProcess, ExitInfo},
     },
+    process::{cgroup_pool::CgroupPool, stub_pool::StubPool},
     sched::Scheduler,
 };
 
@@ -112,12 +112,16 @@ pub(crate) struct Runtime {
     pub(crate) spawn_limits: Mutex<HashMap<Pid, u32>>,
     /// Empty per-child cgroups kept for the next spawns.
     pub(crate) cgroups: Arc<CgroupPool>,
+    /// Pre-forked sandbox stubs for the next spawns.
+    pub(crate) stubs: StubPool,
 }
 
 impl Runtime {
-    /// A runtime whose memory manager measures against `total_bytes` (the kernel's budget).
-    pub(crate) fn with_memory_total(total_bytes: u64) -> Runtime {
-        let runtime = Runtime::default();
+    /// A runtime whose memory manager measures against `total_bytes` (the kernel's budget)
+    /// and which keeps `ready_sandboxes` stubs per shape.
+    pub(crate) fn new(total_bytes: u64, ready_sandboxes: usize) -> Runtime {
+        let mut runtime = Runtime::default();
+        runtime.stubs = StubPool::with_size(ready_sandboxes);
         runtime
             .memory
             .lock()

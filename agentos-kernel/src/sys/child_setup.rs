@@ -193,12 +193,12 @@ fn apply(setup: &ChildSetup) -> io::Result<()> {
     Ok(())
 }
 
-fn no_new_privs() -> io::Result<()> {
+pub(super) fn no_new_privs() -> io::Result<()> {
     // SAFETY: PR_SET_NO_NEW_PRIVS takes integers only.
     check(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } as i64).map(drop)
 }
 
-fn mount_fresh_proc() -> io::Result<()> {
+pub(super) fn mount_fresh_proc() -> io::Result<()> {
     let none: *const libc::c_char = std::ptr::null();
     // SAFETY: all strings are static NUL-terminated literals; null pointers are allowed for
     // the source, type and data of a propagation change.
@@ -224,7 +224,7 @@ fn mount_fresh_proc() -> io::Result<()> {
     .map(drop)
 }
 
-fn write_file(path: &CStr, contents: &[u8]) -> io::Result<()> {
+pub(super) fn write_file(path: &CStr, contents: &[u8]) -> io::Result<()> {
     // SAFETY: `path` is NUL-terminated; the returned fd is closed below.
     let fd = check(unsafe { libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC) } as i64)?;
     // SAFETY: `contents` is a live slice; fd is open.
@@ -235,7 +235,7 @@ fn write_file(path: &CStr, contents: &[u8]) -> io::Result<()> {
     check(written as i64).map(drop)
 }
 
-fn check(rc: i64) -> io::Result<i64> {
+pub(super) fn check(rc: i64) -> io::Result<i64> {
     if rc < 0 {
         Err(io::Error::last_os_error())
     } else {

@@ -11,12 +11,16 @@ mod pid_namespace;
 mod pidfd;
 mod priority;
 mod probe;
+mod stub;
+mod stub_request;
 
 pub(crate) use self::{
     child_setup::{ChildSetup, InitStatus, Rlimit, install},
     netns::shared_empty_netns,
     pid_namespace::{direct_pid_namespace_available, with_new_pid_namespace},
-    pidfd::pidfd_open,
+    pidfd::{has_exited, pidfd_open},
     priority::set_group_nice,
     probe::{landlock_abi, namespaces_available, seccomp_available},
+    stub::{Stub, StubShape, decode_report, make as make_stub, send_request},
+    stub_request::{StubRequest, encode as encode_request},
 };

@@ -142,7 +142,7 @@ fn keeper(init: libc::pid_t, read_end: libc::c_int, write_end: libc::c_int) -> !
 /// The status is written only once nothing but the init is left, so its reader may treat the
 /// whole tree as gone without waiting for the init's own exit (which tears the namespaces
 /// down, the slow part of a sandboxed process's end).
-fn init_loop(program: libc::pid_t, write_end: libc::c_int) -> ! {
+pub(super) fn init_loop(program: libc::pid_t, write_end: libc::c_int) -> ! {
     // SAFETY: only async-signal-safe calls on stack data and our own fds.
     unsafe {
         close_all_except(write_end);
