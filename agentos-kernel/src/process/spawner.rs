@@ -1,6 +1,8 @@
 //! One long-lived thread forks every child, so a child can ask to be killed when its parent
 //! dies (`PR_SET_PDEATHSIG` fires when the *thread* that forked it exits): with the spawner
 //! alive as long as the kernel's process, children die with the process, even on `kill -9`.
+//! A second long-lived thread makes the ready sandboxes (`stub_pool`), so that making one
+//! (about a millisecond) never holds up a spawn queued behind it.
 
 use std::{
     io,
@@ -16,17 +18,28 @@ use parking_lot::Mutex;
 
 use crate::sys;
 
-/// Work for the spawner thread.
-enum Job {
-    /// Spawn a command (in a fresh PID namespace when the flag says so) and send back the child.
-    Spawn(
-        Box<Command>,
-        bool,
-        std::sync::mpsc::SyncSender<io::Result<Child>>,
-    ),
-    /// Run a closure that forks (a pooled stub), so its children get the same parent-death
-    /// guarantee.
-    Run(Box<dyn FnOnce() + Send>),
+/// A spawn for the spawner thread: the command, whether it goes into a fresh PID namespace,
+/// and where the child goes.
+type Job = (
+    Box<Command>,
+    bool,
+    std::sync::mpsc::SyncSender<io::Result<Child>>,
+);
+
+/// Work that forks (a ready sandbox), for the sandbox maker thread.
+type Work = Box<dyn FnOnce() + Send>;
+
+/// Starts a named long-lived thread that handles every item sent to it; `None` when it could
+/// not be started. Its queue's sender is never dropped, so it lives as long as the process.
+fn long_lived<T: Send + 'static>(
+    name: &str,
+    handle: impl Fn(T) + Send + 'static,
+) -> Option<Mutex<Sender<T>>> {
+    let (sender, receiver) = std::sync::mpsc::channel::<T>();
+    let started = thread::Builder::new()
+        .name(name.into())
+        .spawn(move || receiver.into_iter().for_each(handle));
+    started.ok().map(|_| Mutex::new(sender))
 }
 
 /// The spawner's queue, or `None` when its thread could not be started.
@@ -34,27 +47,26 @@ fn queue() -> Option<&'static Mutex<Sender<Job>>> {
     static QUEUE: OnceLock<Option<Mutex<Sender<Job>>>> = OnceLock::new();
     QUEUE
         .get_or_init(|| {
-            let (sender, receiver) = std::sync::mpsc::channel::<Job>();
-            let started = thread::Builder::new()
-                .name("agentos-spawner".into())
-                .spawn(move || {
-                    // Lives as long as the process: the queue's sender is never dropped.
-                    for job in receiver {
-                        match job {
-                            Job::Spawn(mut command, new_pid_namespace, reply) => {
-                                let spawned = if new_pid_namespace {
-                                    sys::with_new_pid_namespace(|| command.spawn())
-                                } else {
-                                    command.spawn()
-                                };
-                                let _ = reply.send(spawned);
-                            }
-                            Job::Run(work) => work(),
-                        }
-                    }
-                });
-            started.ok().map(|_| Mutex::new(sender))
+            long_lived(
+                "agentos-spawner",
+                |(mut command, new_pid_namespace, reply): Job| {
+                    let spawned = if new_pid_namespace {
+                        sys::with_new_pid_namespace(|| command.spawn())
+                    } else {
+                        command.spawn()
+                    };
+                    let _ = reply.send(spawned);
+                },
+            )
         })
+        .as_ref()
+}
+
+/// The sandbox maker's queue, or `None` when its thread could not be started.
+fn maker() -> Option<&'static Mutex<Sender<Work>>> {
+    static QUEUE: OnceLock<Option<Mutex<Sender<Work>>>> = OnceLock::new();
+    QUEUE
+        .get_or_init(|| long_lived("agentos-sandbox", |work: Work| work()))
         .as_ref()
 }
 
@@ -77,8 +89,8 @@ pub(crate) fn spawn(mut command: Command, new_pid_namespace: bool) -> io::Result
     let (reply, answer) = sync_channel(1);
     let sent = queue
         .lock()
-        .send(Job::Spawn(Box::new(command), new_pid_namespace, reply));
-    if let Err(std::sync::mpsc::SendError(Job::Spawn(mut command, _, _))) = sent {
+        .send((Box::new(command), new_pid_namespace, reply));
+    if let Err(std::sync::mpsc::SendError((mut command, _, _))) = sent {
         return command.spawn();
     }
     answer
@@ -86,8 +98,8 @@ pub(crate) fn spawn(mut command: Command, new_pid_namespace: bool) -> io::Result
         .unwrap_or_else(|_| Err(io::Error::other("the spawner thread stopped")))
 }
 
-/// Queues `work` for the spawner thread, after the spawns already queued. False when the
-/// thread is unavailable (the work is dropped).
+/// Queues `work` (which forks a ready sandbox) for the long-lived sandbox maker thread.
+/// False when the thread is unavailable (the work is dropped).
 pub(crate) fn run(work: impl FnOnce() + Send + 'static) -> bool {
-    queue().is_some_and(|queue| queue.lock().send(Job::Run(Box::new(work))).is_ok())
+    maker().is_some_and(|queue| queue.lock().send(Box::new(work)).is_ok())
 }

@@ -3,7 +3,7 @@
 //!
 //! Making the user, PID, mount (with a fresh `/proc`), IPC and UTS namespaces and forking the
 //! init and program processes is most of a sandboxed spawn's cost. The pool keeps a few stubs
-//! per namespace shape, each made by the spawner thread off the request's path; a spawn takes
+//! per namespace shape, each made by the sandbox maker thread off the request's path; a spawn takes
 //! one, sends it the program and the prepared layers, and asks for a replacement. Each stub
 //! serves one child only: no two children ever share a namespace (other than the empty
 //! network namespace every no-network child shares anyway, see `sys::netns`). When no stub is
@@ -113,7 +113,7 @@ impl StubPool {
         self.inner.state.lock().idle.get_mut(shape)?.pop()
     }
 
-    /// Asks the spawner thread to make `shape`'s stubs up to the pool's size.
+    /// Asks the sandbox maker thread to make `shape`'s stubs up to the pool's size.
     fn refill(&self, shape: &ShapeKey) {
         refill(&self.inner, shape);
     }
@@ -142,7 +142,7 @@ impl StubPool {
     }
 }
 
-/// Asks the spawner thread to make `shape`'s stubs up to the pool's size.
+/// Asks the sandbox maker thread to make `shape`'s stubs up to the pool's size.
 fn refill(pool: &Arc<Shared>, shape: &ShapeKey) {
     let mut state = pool.state.lock();
     if state.failed.contains(shape) {
@@ -162,7 +162,7 @@ fn refill(pool: &Arc<Shared>, shape: &ShapeKey) {
     }
 }
 
-/// Queues the making of one stub of `shape` on the spawner thread.
+/// Queues the making of one stub of `shape` on the sandbox maker thread.
 fn make_one(pool: &Arc<Shared>, shape: ShapeKey) {
     let weak: Weak<Shared> = Arc::downgrade(pool);
     let queued_shape = shape.clone();
@@ -200,7 +200,7 @@ fn make_one(pool: &Arc<Shared>, shape: ShapeKey) {
 }
 
 impl Drop for Shared {
-    /// Kills and reaps every idle stub (those still being made are discarded by the spawner
+    /// Kills and reaps every idle stub (those still being made are discarded by the sandbox maker
     /// thread once it finds the pool gone).
     fn drop(&mut self) {
         let idle = std::mem::take(&mut self.state.get_mut().idle);

@@ -1,6 +1,6 @@
 //! Pre-forked sandbox stubs: a child's namespaces made before anybody asks for the child.
 //!
-//! A stub is two processes. Its init is PID 1 of a fresh PID namespace (the spawner thread
+//! A stub is two processes. Its init is PID 1 of a fresh PID namespace (the sandbox maker thread
 //! forks it with `CLONE_NEWPID` pending, see `pid_namespace`) and, before any request, enters
 //! the shared empty network namespace (when its shape says so), makes its mount namespace with
 //! a fresh `/proc`, then its user (with id maps), IPC and UTS namespaces — exactly what the
@@ -145,7 +145,7 @@ pub(crate) fn decode_report(report: &[u8]) -> Option<(Step, i32)> {
     Some((Step::from_u32(step)?, errno))
 }
 
-/// Forks a stub of `shape` (call from the spawner thread with `CLONE_NEWPID` pending for its
+/// Forks a stub of `shape` (call from the long-lived sandbox maker thread with `CLONE_NEWPID` pending for its
 /// children) and waits until it is ready. The program process installs `seccomp` (after
 /// `no_new_privs`) before it says so: none of the calls it makes afterwards may be denied.
 ///
