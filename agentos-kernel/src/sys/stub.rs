@@ -4,17 +4,18 @@
 //! forks it with `CLONE_NEWPID` pending, see `pid_namespace`) and, before any request, enters
 //! the shared empty network namespace (when its shape says so), makes its mount namespace with
 //! a fresh `/proc`, then its user (with id maps), IPC and UTS namespaces — exactly what the
-//! ordinary spawn does after its fork. It then forks the program process (PID 2), which
-//! reports "ready" on a `SOCK_SEQPACKET` socket and blocks on it.
+//! ordinary spawn does after its fork. It then forks the program process (PID 2), which sets
+//! `no_new_privs`, installs the shape's seccomp filter, reports "ready" on a `SOCK_SEQPACKET`
+//! socket and blocks on it.
 //!
 //! At spawn time the kernel sends that process one request ([`super::stub_request`]) with the
 //! program, arguments, environment, working directory, resource limits and seccomp programs,
 //! and the descriptors (stdio, an exec-error pipe, the Landlock ruleset, the cgroup files).
 //! The process joins the cgroups, renices, wires stdio, changes directory, applies rlimits,
-//! `no_new_privs`, Landlock and seccomp, and execs — the same steps, in the same order, as
-//! `child_setup::apply` for a direct init. Each stub serves exactly one child. Everything the
-//! two processes do after `fork` is an async-signal-safe system call on memory allocated
-//! before the fork.
+//! Landlock (and a seccomp filter the shape did not install) and execs — the steps
+//! `child_setup::apply` takes for a direct init's program, with seccomp moved ahead. Each stub
+//! serves exactly one child. Everything the two processes do after `fork` is an
+//! async-signal-safe system call on memory allocated before the fork.
 
 use std::{
     ffi::c_char,
@@ -68,6 +69,7 @@ pub(crate) enum Step {
     Namespaces,
     IdMaps,
     Fork,
+    Request,
     Cgroup,
     Nice,
     Stdio,
@@ -80,7 +82,7 @@ pub(crate) enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 18] = [
+    const ALL: [Step; 19] = [
         Step::Ready,
         Step::ParentGone,
         Step::ProcessGroup,
@@ -90,6 +92,7 @@ impl Step {
         Step::Namespaces,
         Step::IdMaps,
         Step::Fork,
+        Step::Request,
         Step::Cgroup,
         Step::Nice,
         Step::Stdio,
@@ -113,6 +116,7 @@ impl Step {
             Step::Namespaces => "unshare of the user, IPC and UTS namespaces",
             Step::IdMaps => "writing the user namespace's id maps",
             Step::Fork => "fork of the program process",
+            Step::Request => "reading the request",
             Step::Cgroup => "joining the cgroups",
             Step::Nice => "setpriority",
             Step::Stdio => "wiring stdin, stdout and stderr",
@@ -461,11 +465,11 @@ unsafe fn program_main(control: RawFd, buffer: &mut [u64], pointers: &mut [*cons
         let message = std::slice::from_raw_parts(buffer.as_ptr().cast::<u8>(), received as usize);
         let Some(request) = stub_request::decode(message, pointers) else {
             *libc::__errno_location() = libc::EBADMSG;
-            fail(error, Step::Exec)
+            fail(error, Step::Request)
         };
         if request.fd_count() != fd_count {
             *libc::__errno_location() = libc::EBADMSG;
-            fail(error, Step::Exec);
+            fail(error, Step::Request);
         }
         let landlock = request.has_landlock.then_some(fds[FIXED_FDS]);
         let cgroups_from = FIXED_FDS + usize::from(request.has_landlock);
