@@ -276,6 +276,37 @@ pub(crate) fn start(
     Some(Ok(started))
 }
 
+/// The descriptors a request wires up: the child's stdin, its output pipes and the pipe it
+/// reports a failed step on (both ends; the kernel keeps the read ends).
+struct Wiring {
+    stdin: OwnedFd,
+    stdout: OwnedFd,
+    stdout_write: OwnedFd,
+    stderr: OwnedFd,
+    stderr_write: OwnedFd,
+    error: OwnedFd,
+    error_write: OwnedFd,
+}
+
+impl Wiring {
+    /// Opens `/dev/null` and three close-on-exec pipes.
+    fn new() -> std::io::Result<Wiring> {
+        let stdin = OwnedFd::from(File::open("/dev/null")?);
+        let (stdout, stdout_write) = pipe2(OFlag::O_CLOEXEC)?;
+        let (stderr, stderr_write) = pipe2(OFlag::O_CLOEXEC)?;
+        let (error, error_write) = pipe2(OFlag::O_CLOEXEC)?;
+        Ok(Wiring {
+            stdin,
+            stdout,
+            stdout_write,
+            stderr,
+            stderr_write,
+            error,
+            error_write,
+        })
+    }
+}
+
 /// Sends the request to `stub` and waits until it execs the program (or reports why not).
 /// `None` when the stub died while idle (spawn the ordinary way).
 fn start_in(
@@ -288,34 +319,18 @@ fn start_in(
         program: launch.program.display().to_string(),
         reason,
     };
-    let descriptors = (|| -> std::io::Result<_> {
-        let stdin = OwnedFd::from(File::open("/dev/null")?);
-        let (stdout, stdout_write) = pipe2(OFlag::O_CLOEXEC)?;
-        let (stderr, stderr_write) = pipe2(OFlag::O_CLOEXEC)?;
-        let (error, error_write) = pipe2(OFlag::O_CLOEXEC)?;
-        Ok((
-            stdin,
-            stdout,
-            stdout_write,
-            stderr,
-            stderr_write,
-            error,
-            error_write,
-        ))
-    })();
-    let (stdin, stdout, stdout_write, stderr, stderr_write, error, error_write) = match descriptors
-    {
-        Ok(descriptors) => descriptors,
+    let wiring = match Wiring::new() {
+        Ok(wiring) => wiring,
         Err(err) => {
             discard(stub);
             return Some(Err(spawn_error(format!("pipes: {err}"))));
         }
     };
     let mut fds = vec![
-        stdin.as_raw_fd(),
-        stdout_write.as_raw_fd(),
-        stderr_write.as_raw_fd(),
-        error_write.as_raw_fd(),
+        wiring.stdin.as_raw_fd(),
+        wiring.stdout_write.as_raw_fd(),
+        wiring.stderr_write.as_raw_fd(),
+        wiring.error_write.as_raw_fd(),
     ];
     fds.extend(setup.landlock_ruleset.as_ref().map(AsRawFd::as_raw_fd));
     fds.extend(setup.cgroup_procs.iter().map(AsRawFd::as_raw_fd));
@@ -323,8 +338,17 @@ fn start_in(
         discard(stub);
         return None;
     }
-    // Only the stub holds the write ends now: end of file on the error pipe means exec.
+    let Wiring {
+        stdin,
+        stdout,
+        stdout_write,
+        stderr,
+        stderr_write,
+        error,
+        error_write,
+    } = wiring;
     drop((stdin, stdout_write, stderr_write, error_write));
+    // Only the stub holds the write ends now: end of file on the error pipe means exec.
     let mut report = [0u8; 8];
     let mut got = 0;
     let mut error = File::from(error);
