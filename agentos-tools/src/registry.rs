@@ -140,6 +140,15 @@ impl Registry {
             .collect()
     }
 
+    /// The services of [`Registry::services`] whose category is `category` (all of them for
+    /// `None`), as `GET /services?category=…` lists them.
+    pub fn services_in(&self, category: Option<&str>) -> Vec<Value> {
+        self.services()
+            .into_iter()
+            .filter(|service| category.is_none_or(|category| service["category"] == category))
+            .collect()
+    }
+
     /// The services that best match `intent`, by the reference's score: +10 when the intent
     /// contains the service id or its lowercase name, +5 per description word it contains,
     /// +3 per capability (`_` read as a space), +2 for the category. Highest first, ties by

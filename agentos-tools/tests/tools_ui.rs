@@ -235,6 +235,18 @@ fn reference_aliases_and_services_listing() {
     ] {
         assert!(services.iter().any(|s| s["id"] == family), "{family}");
     }
+    // A category filter keeps exactly that category's services; no filter keeps them all.
+    let category = storage["category"].as_str().unwrap();
+    let filtered = rt.registry().services_in(Some(category));
+    assert!(filtered.iter().any(|s| s["id"] == "storage"));
+    assert!(filtered.iter().all(|s| s["category"] == category));
+    assert!(filtered.len() < services.len());
+    assert_eq!(rt.registry().services_in(None), services);
+    assert!(
+        rt.registry()
+            .services_in(Some("no such category"))
+            .is_empty()
+    );
 }
 
 #[test]

@@ -35,18 +35,10 @@ pub(crate) async fn list(
     State(state): State<ServerState>,
     Query(query): Query<CategoryQuery>,
 ) -> Json<Value> {
-    let services: Vec<Value> = state
+    let services = state
         .runtime
         .registry()
-        .services()
-        .into_iter()
-        .filter(|service| {
-            query
-                .category
-                .as_deref()
-                .is_none_or(|category| service["category"] == category)
-        })
-        .collect();
+        .services_in(query.category.as_deref());
     Json(json!({"stats": {"total_services": services.len()}, "services": services}))
 }
 
