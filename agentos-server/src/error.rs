@@ -83,7 +83,8 @@ fn tools_status(err: &agentos_tools::Error) -> StatusCode {
         | E::Expression { .. }
         | E::Blueprint(_)
         | E::Launch { .. } => StatusCode::BAD_REQUEST,
-        E::UnknownTool(_) | E::Budget { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        // Called correctly, but the input has no answer (a singular matrix, a budget spent).
+        E::UnknownTool(_) | E::Budget { .. } | E::Failed { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         E::CapabilityDenied { .. }
         | E::Kernel(
             agentos_kernel::Error::PermissionDenied { .. }
@@ -129,7 +130,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn budget_network_and_upstream_errors_are_not_internal() {
+    fn budget_failure_network_and_upstream_errors_are_not_internal() {
         let budget = agentos_tools::Error::Budget {
             tool: "math.expand".to_owned(),
             operation: "expand",
@@ -150,5 +151,13 @@ mod tests {
             reason: "dns error".to_owned(),
         };
         assert_eq!(ApiError::from(upstream).status(), StatusCode::BAD_GATEWAY);
+        let no_answer = agentos_tools::Error::Failed {
+            tool: "math.solve".to_owned(),
+            reason: "the matrix is singular".to_owned(),
+        };
+        assert_eq!(
+            ApiError::from(no_answer).status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
 }
