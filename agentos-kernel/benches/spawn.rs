@@ -7,7 +7,9 @@ use std::{
     time::Duration,
 };
 
-use agentos_kernel::{CapabilitySet, Kernel, KernelConfig, SandboxLayers, SandboxPreset};
+use agentos_kernel::{
+    CapabilitySet, Kernel, KernelConfig, Pid, SandboxLayers, SandboxPreset, SpawnSpec,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn spawn_wait(c: &mut Criterion) {
@@ -44,19 +46,9 @@ fn spawn_wait(c: &mut Criterion) {
     group.bench_function("kernel_all_layers", |b| {
         b.iter_custom(|iterations| {
             let spec = SandboxPreset::Standard.spec("/bin/true", [""; 0]);
-            let mut total = Duration::ZERO;
-            for _ in 0..iterations {
-                let started = std::time::Instant::now();
-                let spawned = kernel
-                    .spawn_process(root, spec.clone())
-                    .expect("kernel spawn");
-                assert!(spawned.child.wait(None).success());
-                kernel.reap_process(root, spawned.pid).expect("reap");
-                total += started.elapsed();
-                spawned.child.wait_released();
-                kernel.warm_up_sandbox(root, &spec).expect("warm up");
-            }
-            total
+            (0..iterations)
+                .map(|_| spawn_and_settle(&kernel, root, &spec))
+                .sum()
         });
     });
     // Spawns back to back: the pool refills behind them and mostly runs dry.
@@ -176,6 +168,22 @@ fn layer_cost(c: &mut Criterion) {
     group.finish();
 }
 
+/// Spawns `spec`, waits for it and reaps it, timed; then, untimed, waits until its namespace
+/// init is reaped and the kernel's ready sandboxes are refilled, so that nothing of this spawn
+/// runs during the next measurement. Returns the timed part.
+fn spawn_and_settle(kernel: &Kernel, root: Pid, spec: &SpawnSpec) -> Duration {
+    let started = std::time::Instant::now();
+    let spawned = kernel
+        .spawn_process(root, spec.clone())
+        .expect("kernel spawn");
+    assert!(spawned.child.wait(None).success());
+    kernel.reap_process(root, spawned.pid).expect("reap");
+    let took = started.elapsed();
+    spawned.child.wait_released();
+    kernel.warm_up_sandbox(root, spec).expect("warm up");
+    took
+}
+
 /// A named way to spawn and wait for `/bin/true`, returning the time of the spawn and wait
 /// alone (each case may settle afterwards, untimed).
 type Case<'a> = (&'static str, Box<dyn Fn() -> Duration + 'a>);
@@ -224,17 +232,7 @@ fn interleaved(_: &mut Criterion) {
         spec
     };
     let through = |kernel: &Kernel, root, layers: SandboxLayers, network: bool| {
-        let spec = spec_with(layers, network);
-        let started = std::time::Instant::now();
-        let spawned = kernel
-            .spawn_process(root, spec.clone())
-            .expect("kernel spawn");
-        assert!(spawned.child.wait(None).success());
-        kernel.reap_process(root, spawned.pid).expect("reap");
-        let took = started.elapsed();
-        spawned.child.wait_released();
-        kernel.warm_up_sandbox(root, &spec).expect("warm up");
-        took
+        spawn_and_settle(kernel, root, &spec_with(layers, network))
     };
     let through_kernel =
         |layers: SandboxLayers, network: bool| through(&kernel, root, layers, network);

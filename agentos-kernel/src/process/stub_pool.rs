@@ -276,16 +276,14 @@ pub(crate) fn start(
     Some(Ok(started))
 }
 
-/// The descriptors a request wires up: the child's stdin, its output pipes and the pipe it
-/// reports a failed step on (both ends; the kernel keeps the read ends).
+/// The descriptors a request wires up: the ends the child gets (stdin, stdout, stderr and
+/// the pipe it reports a failed step on, in the request's order) and the read ends the kernel
+/// keeps.
 struct Wiring {
-    stdin: OwnedFd,
+    given: [OwnedFd; 4],
     stdout: OwnedFd,
-    stdout_write: OwnedFd,
     stderr: OwnedFd,
-    stderr_write: OwnedFd,
     error: OwnedFd,
-    error_write: OwnedFd,
 }
 
 impl Wiring {
@@ -296,13 +294,10 @@ impl Wiring {
         let (stderr, stderr_write) = pipe2(OFlag::O_CLOEXEC)?;
         let (error, error_write) = pipe2(OFlag::O_CLOEXEC)?;
         Ok(Wiring {
-            stdin,
+            given: [stdin, stdout_write, stderr_write, error_write],
             stdout,
-            stdout_write,
             stderr,
-            stderr_write,
             error,
-            error_write,
         })
     }
 }
@@ -326,28 +321,20 @@ fn start_in(
             return Some(Err(spawn_error(format!("pipes: {err}"))));
         }
     };
-    let mut fds = vec![
-        wiring.stdin.as_raw_fd(),
-        wiring.stdout_write.as_raw_fd(),
-        wiring.stderr_write.as_raw_fd(),
-        wiring.error_write.as_raw_fd(),
-    ];
+    let Wiring {
+        given,
+        stdout,
+        stderr,
+        error,
+    } = wiring;
+    let mut fds: Vec<_> = given.iter().map(AsRawFd::as_raw_fd).collect();
     fds.extend(setup.landlock_ruleset.as_ref().map(AsRawFd::as_raw_fd));
     fds.extend(setup.cgroup_procs.iter().map(AsRawFd::as_raw_fd));
     if sys::send_request(&stub.control, message, &fds).is_err() {
         discard(stub);
         return None;
     }
-    let Wiring {
-        stdin,
-        stdout,
-        stdout_write,
-        stderr,
-        stderr_write,
-        error,
-        error_write,
-    } = wiring;
-    drop((stdin, stdout_write, stderr_write, error_write));
+    drop(given);
     // Only the stub holds the write ends now: end of file on the error pipe means exec.
     let mut report = [0u8; 8];
     let mut got = 0;

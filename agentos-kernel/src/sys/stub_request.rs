@@ -393,23 +393,30 @@ mod tests {
         roundtrip(&[], &[], &[], 0);
     }
 
-    #[test]
-    fn what_a_stub_cannot_carry_is_refused() {
-        let request = |args: &'static [&'static [u8]]| StubRequest {
-            program: b"/bin/echo",
+    /// A request with only a program, arguments and an environment.
+    fn plain<'a>(args: &'a [&'a [u8]], env: &'a [Vec<u8>]) -> StubRequest<'a> {
+        StubRequest {
+            program: b"/bin/true",
             args,
-            env: &[],
+            env,
             cwd: b"/",
             nice: None,
             rlimits: &[],
             seccomp_filters: &[],
             has_landlock: false,
             cgroup_fds: 0,
-        };
-        assert!(encode(&request(&[b"nul\0inside"])).is_none());
-        let huge: &'static [u8] = Box::leak(vec![b'x'; MESSAGE_CAPACITY].into_boxed_slice());
-        let huge: &'static [&'static [u8]] = Box::leak(vec![huge].into_boxed_slice());
-        assert!(encode(&request(huge)).is_none());
+        }
+    }
+
+    #[test]
+    fn what_a_stub_cannot_carry_is_refused() {
+        assert!(encode(&plain(&[b"nul\0inside"], &[])).is_none());
+        let huge = vec![b'x'; MESSAGE_CAPACITY];
+        assert!(encode(&plain(&[&huge], &[])).is_none());
+        let many: Vec<Vec<u8>> = (0..MAX_POINTERS)
+            .map(|n| n.to_string().into_bytes())
+            .collect();
+        assert!(encode(&plain(&[], &many)).is_none());
     }
 
     proptest! {
@@ -443,18 +450,7 @@ mod tests {
         #[test]
         fn a_corrupted_request_is_refused_or_stays_inside(flip in 0usize..200, value in any::<u8>()) {
             let env = [b"A=1".to_vec()];
-            let request = StubRequest {
-                program: b"/bin/true",
-                args: &[b"x"],
-                env: &env,
-                cwd: b"/",
-                nice: None,
-                rlimits: &[],
-                seccomp_filters: &[],
-                has_landlock: false,
-                cgroup_fds: 0,
-            };
-            let mut message = encode(&request).unwrap();
+            let mut message = encode(&plain(&[b"x"], &env)).unwrap();
             let at = flip % message.len();
             message[at] = value;
             let words = aligned(&message);
