@@ -1,0 +1,259 @@
+//! Indexes that name the few vocabulary words (or run-together phrases) a request word could be
+//! alike, so an unmatched word costs some hash lookups rather than a comparison with every word.
+//!
+//! Both only narrow the field: every candidate they return is still scored by the comparison in
+//! [`super::similarity`], and every word that comparison would find alike is among them.
+
+use foldhash::fast::FixedState;
+
+use super::similarity::trigrams;
+
+/// A map keyed by values that are already hashes or packed trigrams.
+type Map<K, V> = std::collections::HashMap<K, V, FixedState>;
+
+/// Words of at least this many characters are also indexed with two characters deleted (the
+/// comparison only accepts two edits between words this long).
+pub(super) const TWO_EDITS_FROM: usize = 7;
+
+/// Words within a few edits of each other, by deletion neighbourhood: two words at most `k`
+/// edits apart (insertions, deletions, substitutions, adjacent swaps) become the same string
+/// after at most `k` deletions from each. Every entry's spellings with up to one character
+/// deleted (up to two, when asked, for words of [`TWO_EDITS_FROM`] characters or more) are
+/// stored by hash; a query looks its own deletions up. A hash collision only adds a candidate.
+#[derive(Debug, Default)]
+pub(super) struct DeletionIndex {
+    entries: Map<u64, Vec<u32>>,
+    /// The longest entry, in characters: a much longer word has no neighbour.
+    longest: usize,
+}
+
+impl DeletionIndex {
+    /// Adds entry `id` spelled `chars`, to be found within `max_edits` (1 or 2) edits.
+    pub(super) fn insert(&mut self, id: u32, chars: &[char], max_edits: usize) {
+        self.longest = self.longest.max(chars.len());
+        let two = max_edits >= 2 && chars.len() >= TWO_EDITS_FROM;
+        for_each_deletion(chars, two, |hash| {
+            let ids = self.entries.entry(hash).or_default();
+            if ids.last() != Some(&id) && !ids.contains(&id) {
+                ids.push(id);
+            }
+        });
+    }
+
+    /// Appends to `out` every entry that may be within `max_edits` (1 or 2) of `chars`; two
+    /// edits are only found between words of [`TWO_EDITS_FROM`] characters or more.
+    pub(super) fn candidates(&self, chars: &[char], max_edits: usize, out: &mut Vec<u32>) {
+        if chars.len() > self.longest + max_edits {
+            return;
+        }
+        let two = max_edits >= 2 && chars.len() >= TWO_EDITS_FROM;
+        for_each_deletion(chars, two, |hash| {
+            if let Some(ids) = self.entries.get(&hash) {
+                out.extend_from_slice(ids);
+            }
+        });
+    }
+}
+
+/// Calls `visit` with the hash of `chars` itself, of every string made by deleting one
+/// character, and with `two`, of every string made by deleting two.
+///
+/// The hash is polynomial, `h(s) = Σ (s[k] + 1)·B^(len-1-k)` in wrapping arithmetic, so the
+/// hash of a string with characters deleted is put together from hashes of its prefixes in a
+/// few multiplications, whatever its length; equal strings hash equally however they were
+/// reached.
+fn for_each_deletion(chars: &[char], two: bool, mut visit: impl FnMut(u64)) {
+    const BASE: u64 = 0x100_0000_01b3;
+    let n = chars.len();
+    // prefix[k] = h(chars[..k]), power[k] = B^k.
+    let mut prefix = Vec::with_capacity(2 * (n + 1));
+    prefix.push(0u64);
+    for c in chars {
+        let last = prefix[prefix.len() - 1];
+        prefix.push(last.wrapping_mul(BASE).wrapping_add(u64::from(*c) + 1));
+    }
+    let mut power = prefix.split_off(n + 1);
+    power.push(1u64);
+    for k in 0..n {
+        power.push(power[k].wrapping_mul(BASE));
+    }
+    // h(chars[a..b]).
+    let part = |a: usize, b: usize| prefix[b].wrapping_sub(prefix[a].wrapping_mul(power[b - a]));
+    visit(prefix[n]);
+    for (i, head) in prefix[..n].iter().copied().enumerate() {
+        let after = i + 1;
+        visit(
+            head.wrapping_mul(power[n - after])
+                .wrapping_add(part(after, n)),
+        );
+        if two {
+            for j in after..n {
+                let middle = head
+                    .wrapping_mul(power[j - after])
+                    .wrapping_add(part(after, j));
+                visit(
+                    middle
+                        .wrapping_mul(power[n - j - 1])
+                        .wrapping_add(part(j + 1, n)),
+                );
+            }
+        }
+    }
+}
+
+/// Words that share padded character trigrams, with how many each entry has (a Jaccard
+/// overlap of one half needs a share of the union).
+#[derive(Debug, Default)]
+pub(super) struct TrigramIndex {
+    postings: Map<u64, Vec<u32>>,
+    /// Per entry id, its number of distinct trigrams.
+    sizes: Vec<usize>,
+}
+
+impl TrigramIndex {
+    /// Adds entry `id` (ids are added in order from 0) spelled `chars`.
+    pub(super) fn insert(&mut self, id: u32, chars: &[char]) {
+        let grams = trigrams(chars);
+        for gram in &grams {
+            self.postings.entry(pack(gram)).or_default().push(id);
+        }
+        self.sizes.push(grams.len());
+    }
+
+    /// Appends to `out` every entry whose trigram overlap with `chars` may reach one half.
+    pub(super) fn candidates(&self, chars: &[char], out: &mut Vec<u32>) {
+        let mut grams: Vec<u64> = Vec::with_capacity(chars.len());
+        // The windows of the word padded with a space either side, as `trigrams` makes them.
+        let padded = std::iter::once(' ')
+            .chain(chars.iter().copied())
+            .chain(std::iter::once(' '));
+        let mut window = [' '; 3];
+        for (k, c) in padded.enumerate() {
+            window = [window[1], window[2], c];
+            if k >= 2 {
+                grams.push(pack(&window));
+            }
+        }
+        grams.sort_unstable();
+        grams.dedup();
+        let mut shared: Vec<(u32, usize)> = Vec::new();
+        for gram in &grams {
+            let Some(ids) = self.postings.get(gram) else {
+                continue;
+            };
+            for id in ids {
+                match shared.iter_mut().find(|(known, _)| known == id) {
+                    Some((_, n)) => *n += 1,
+                    None => shared.push((*id, 1)),
+                }
+            }
+        }
+        for (id, n) in shared {
+            let size = self.sizes.get(id as usize).copied().unwrap_or(0);
+            // Overlap n / (a + b - n) >= 1/2 means 3n >= a + b; one more than that leaves
+            // the exact decision, in floating point, to the comparison.
+            if 3 * n + 1 >= grams.len() + size {
+                out.push(id);
+            }
+        }
+    }
+}
+
+/// A trigram as one number: a `char` fits in 21 bits.
+fn pack(gram: &[char; 3]) -> u64 {
+    u64::from(gram[0]) << 42 | u64::from(gram[1]) << 21 | u64::from(gram[2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(word: &str) -> Vec<char> {
+        word.chars().collect()
+    }
+
+    fn found(index: &DeletionIndex, word: &str, max_edits: usize) -> Vec<u32> {
+        let mut out = Vec::new();
+        index.candidates(&chars(word), max_edits, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The hash of `chars` itself.
+    fn hash(chars: &[char]) -> u64 {
+        let mut first = None;
+        for_each_deletion(chars, false, |hash| {
+            first.get_or_insert(hash);
+        });
+        first.unwrap_or_default()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn deletion_hashes_are_the_hashes_of_the_shorter_words(word in "\\PC{0,12}") {
+            let chars: Vec<char> = word.chars().collect();
+            let mut expected = vec![hash(&chars)];
+            for i in 0..chars.len() {
+                let mut one = chars.clone();
+                one.remove(i);
+                expected.push(hash(&one));
+                for j in i + 1..chars.len() {
+                    let mut two = chars.clone();
+                    two.remove(j);
+                    two.remove(i);
+                    expected.push(hash(&two));
+                }
+            }
+            let mut visited = Vec::new();
+            for_each_deletion(&chars, true, |hash| visited.push(hash));
+            proptest::prop_assert_eq!(visited, expected);
+        }
+
+        #[test]
+        fn query_trigrams_are_the_indexed_ones(word in "\\PC{1,12}") {
+            let chars: Vec<char> = word.chars().collect();
+            let mut index = TrigramIndex::default();
+            index.insert(0, &chars);
+            let mut out = Vec::new();
+            index.candidates(&chars, &mut out);
+            proptest::prop_assert_eq!(out, [0u32]);
+        }
+    }
+
+    #[test]
+    fn one_edit_of_any_kind_is_a_neighbour() {
+        let mut index = DeletionIndex::default();
+        index.insert(0, &chars("todo"), 1);
+        index.insert(1, &chars("timer"), 1);
+        for typo in ["tood", "tod", "todoo", "tado", "todo"] {
+            assert_eq!(found(&index, typo, 1), [0], "{typo}");
+        }
+        assert!(found(&index, "xxxx", 1).is_empty());
+    }
+
+    #[test]
+    fn two_edits_only_between_long_words() {
+        let mut one = DeletionIndex::default();
+        one.insert(0, &chars("calculator"), 1);
+        assert!(
+            found(&one, "calcluatr", 1).is_empty(),
+            "a swap and a deletion"
+        );
+        let mut two = DeletionIndex::default();
+        two.insert(0, &chars("calculator"), 2);
+        two.insert(1, &chars("notes"), 2);
+        assert_eq!(found(&two, "calcluatr", 2), [0]);
+        assert!(found(&two, "nxtxs", 2).is_empty(), "too short for two");
+    }
+
+    #[test]
+    fn trigram_candidates_need_a_share_of_the_union() {
+        let mut index = TrigramIndex::default();
+        index.insert(0, &chars("flashcards"));
+        index.insert(1, &chars("flat"));
+        let mut out = Vec::new();
+        index.candidates(&chars("flashcard"), &mut out);
+        assert_eq!(out, [0]);
+    }
+}
