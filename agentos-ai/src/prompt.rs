@@ -44,7 +44,9 @@ pub(crate) fn system_prompt(request: &str, tools: &dyn ToolCatalog) -> String {
     prompt.push_str("\nTools:\n");
     for family in relevant_tools(request) {
         for tool in family.tools.iter().filter(|tool| tools.has_tool(tool.name)) {
-            let _ = writeln!(prompt, "- {} {}", tool.name, tool.summary);
+            for part in ["- ", tool.name, " ", tool.summary, "\n"] {
+                prompt.push_str(part);
+            }
         }
     }
     prompt.push_str(EXAMPLE);

@@ -197,11 +197,10 @@ impl IntentIndex {
             return None;
         }
         let mut found = Found {
-            quality: vec![0.0; self.vocabulary.len()],
-            touched: Vec::new(),
+            quality: Vec::with_capacity(16),
             joined: Vec::new(),
         };
-        let mut candidates = Vec::new();
+        let mut candidates = Vec::with_capacity(64);
         for word in &words {
             // A request word that is itself in the vocabulary means what it says: "timer"
             // must not also count as a misspelt "time".
@@ -222,7 +221,10 @@ impl IntentIndex {
             if word.len() >= 3 {
                 candidates.clear();
                 self.near_words.candidates(&chars, 2, &mut candidates);
-                self.trigram_words.candidates(&chars, &mut candidates);
+                // A trigram overlap only counts between words of five characters or more.
+                if chars.len() >= 5 {
+                    self.trigram_words.candidates(&chars, &mut candidates);
+                }
                 candidates.sort_unstable();
                 candidates.dedup();
                 let word_mask = word_letters.as_ref().map_or(0, mask);
@@ -240,9 +242,9 @@ impl IntentIndex {
             self.run_together(&chars, word_letters.as_ref(), &mut candidates, &mut found);
         }
         let mut touched: Vec<usize> = found
-            .touched
+            .quality
             .iter()
-            .flat_map(|id| self.templates_of[*id].iter().copied())
+            .flat_map(|(id, _)| self.templates_of[*id].iter().copied())
             .chain(found.joined.iter().map(|(t, _, _)| *t))
             .collect();
         touched.sort_unstable();
@@ -370,10 +372,10 @@ fn joined_score(
 
 /// What a request's words matched.
 struct Found {
-    /// Per vocabulary word, how well some request word matches it (0 when none does).
-    quality: Vec<f32>,
-    /// The vocabulary words with a quality above 0.
-    touched: Vec<usize>,
+    /// The vocabulary words some request word matches, with how well the best does (a word
+    /// not listed matches with 0). A request touches few words: a list is cheaper than a
+    /// table of the whole vocabulary.
+    quality: Vec<(usize, f32)>,
     /// Run-together phrases a request word spells, as (template, phrase, score).
     joined: Vec<(usize, usize, f32)>,
 }
@@ -381,13 +383,19 @@ struct Found {
 impl Found {
     /// Records that vocabulary word `id` matches with `similarity` (the best match counts).
     fn raise(&mut self, id: usize, similarity: f32) {
-        let Some(quality) = self.quality.get_mut(id) else {
-            return;
-        };
-        if similarity > 0.0 && *quality == 0.0 {
-            self.touched.push(id);
+        match self.quality.iter_mut().find(|(known, _)| *known == id) {
+            Some((_, quality)) => *quality = quality.max(similarity),
+            None if similarity > 0.0 => self.quality.push((id, similarity)),
+            None => {}
         }
-        *quality = quality.max(similarity);
+    }
+
+    /// How well vocabulary word `id` is matched; 0 when it is not.
+    fn quality(&self, id: usize) -> f32 {
+        self.quality
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map_or(0.0, |(_, quality)| *quality)
     }
 
     /// How well phrase `p` of template `t` occurs, weighted by its length; 0 when some word
@@ -395,7 +403,7 @@ impl Found {
     fn phrase_score(&self, t: usize, p: usize, phrase: &Phrase) -> f32 {
         let mut total = 0.0;
         for word in &phrase.words {
-            let q = self.quality[*word];
+            let q = self.quality(*word);
             if q == 0.0 {
                 total = 0.0;
                 break;
@@ -418,7 +426,8 @@ impl Found {
 pub(crate) fn words(text: &str) -> Vec<String> {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty() && !STOPWORDS.contains(word))
+        // Every filler word has four letters or more.
+        .filter(|word| !word.is_empty() && (word.len() < 4 || !STOPWORDS.contains(word)))
         .map(str::to_owned)
         .collect()
 }
@@ -434,6 +443,10 @@ mod tests {
             ["you", "a", "pomodoro", "timer"]
         );
         assert!(words("please make something").is_empty());
+        assert!(
+            STOPWORDS.iter().all(|word| word.len() >= 4),
+            "`words` only looks up words of four letters or more"
+        );
     }
 
     proptest::proptest! {

@@ -25,12 +25,16 @@ pub(super) struct DeletionIndex {
     entries: Map<u64, Vec<u32>>,
     /// The longest entry, in characters: a much longer word has no neighbour.
     longest: usize,
+    /// The shortest entry, in characters (`None` while empty): a much shorter word has no
+    /// neighbour either.
+    shortest: Option<usize>,
 }
 
 impl DeletionIndex {
     /// Adds entry `id` spelled `chars`, to be found within `max_edits` (1 or 2) edits.
     pub(super) fn insert(&mut self, id: u32, chars: &[char], max_edits: usize) {
         self.longest = self.longest.max(chars.len());
+        self.shortest = Some(self.shortest.map_or(chars.len(), |n| n.min(chars.len())));
         let two = max_edits >= 2 && chars.len() >= TWO_EDITS_FROM;
         for_each_deletion(chars, two, |hash| {
             let ids = self.entries.entry(hash).or_default();
@@ -43,7 +47,10 @@ impl DeletionIndex {
     /// Appends to `out` every entry that may be within `max_edits` (1 or 2) of `chars`; two
     /// edits are only found between words of [`TWO_EDITS_FROM`] characters or more.
     pub(super) fn candidates(&self, chars: &[char], max_edits: usize, out: &mut Vec<u32>) {
-        if chars.len() > self.longest + max_edits {
+        let Some(shortest) = self.shortest else {
+            return;
+        };
+        if chars.len() > self.longest + max_edits || chars.len() + max_edits < shortest {
             return;
         }
         let two = max_edits >= 2 && chars.len() >= TWO_EDITS_FROM;
@@ -62,21 +69,38 @@ impl DeletionIndex {
 /// hash of a string with characters deleted is put together from hashes of its prefixes in a
 /// few multiplications, whatever its length; equal strings hash equally however they were
 /// reached.
-fn for_each_deletion(chars: &[char], two: bool, mut visit: impl FnMut(u64)) {
+fn for_each_deletion(chars: &[char], two: bool, visit: impl FnMut(u64)) {
+    /// Words up to this long are hashed without allocating.
+    const ON_STACK: usize = 47;
+    let n = chars.len();
+    if n <= ON_STACK {
+        let (mut prefix, mut power) = ([0u64; ON_STACK + 1], [0u64; ON_STACK + 1]);
+        deletions(chars, two, &mut prefix[..=n], &mut power[..=n], visit);
+    } else {
+        let (mut prefix, mut power) = (vec![0u64; n + 1], vec![0u64; n + 1]);
+        deletions(chars, two, &mut prefix, &mut power, visit);
+    }
+}
+
+/// [`for_each_deletion`] with room for the prefix hashes and the powers of the base
+/// (`chars.len() + 1` each).
+fn deletions(
+    chars: &[char],
+    two: bool,
+    prefix: &mut [u64],
+    power: &mut [u64],
+    mut visit: impl FnMut(u64),
+) {
     const BASE: u64 = 0x100_0000_01b3;
     let n = chars.len();
     // prefix[k] = h(chars[..k]), power[k] = B^k.
-    let mut prefix = Vec::with_capacity(2 * (n + 1));
-    prefix.push(0u64);
-    for c in chars {
-        let last = prefix[prefix.len() - 1];
-        prefix.push(last.wrapping_mul(BASE).wrapping_add(u64::from(*c) + 1));
+    prefix[0] = 0;
+    power[0] = 1;
+    for (k, c) in chars.iter().enumerate() {
+        prefix[k + 1] = prefix[k].wrapping_mul(BASE).wrapping_add(u64::from(*c) + 1);
+        power[k + 1] = power[k].wrapping_mul(BASE);
     }
-    let mut power = prefix.split_off(n + 1);
-    power.push(1u64);
-    for k in 0..n {
-        power.push(power[k].wrapping_mul(BASE));
-    }
+    let (prefix, power) = (&*prefix, &*power);
     // h(chars[a..b]).
     let part = |a: usize, b: usize| prefix[b].wrapping_sub(prefix[a].wrapping_mul(power[b - a]));
     visit(prefix[n]);
@@ -122,7 +146,7 @@ impl TrigramIndex {
 
     /// Appends to `out` every entry whose trigram overlap with `chars` may reach one half.
     pub(super) fn candidates(&self, chars: &[char], out: &mut Vec<u32>) {
-        let mut grams: Vec<u64> = Vec::with_capacity(chars.len());
+        let mut grams: Vec<u64> = Vec::with_capacity(chars.len() + 1);
         // The windows of the word padded with a space either side, as `trigrams` makes them.
         let padded = std::iter::once(' ')
             .chain(chars.iter().copied())
@@ -136,7 +160,7 @@ impl TrigramIndex {
         }
         grams.sort_unstable();
         grams.dedup();
-        let mut shared: Vec<(u32, usize)> = Vec::new();
+        let mut shared: Vec<(u32, usize)> = Vec::with_capacity(32);
         for gram in &grams {
             let Some(ids) = self.postings.get(gram) else {
                 continue;
