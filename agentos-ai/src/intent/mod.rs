@@ -158,15 +158,20 @@ impl IntentIndex {
                 })
                 .collect();
             for (p, phrase) in phrases.iter().enumerate() {
-                if let Some((joined, _)) = &phrase.joined {
-                    index
-                        .near_joined
-                        .insert(index.joined.len() as u32, joined, 1);
+                if phrase.joined.is_some() {
                     index.joined.push((t, p));
                 }
             }
             index.phrases.push(phrases);
         }
+        let vocabulary = || index.vocabulary.iter().map(|known| known.chars.as_slice());
+        index.near_words = DeletionIndex::new((0..).zip(vocabulary()), 2);
+        index.trigram_words = TrigramIndex::new(vocabulary());
+        let joined = index.joined.iter().enumerate().filter_map(|(id, (t, p))| {
+            let (chars, _) = index.phrases[*t][*p].joined.as_ref()?;
+            Some((id as u32, chars.as_slice()))
+        });
+        index.near_joined = DeletionIndex::new(joined, 1);
         index
     }
 
@@ -176,8 +181,6 @@ impl IntentIndex {
         }
         let id = self.vocabulary.len();
         let known = VocabularyWord::new(word);
-        self.near_words.insert(id as u32, &known.chars, 2);
-        self.trigram_words.insert(id as u32, &known.chars);
         self.longest_word = self.longest_word.max(word.len());
         self.vocabulary.push(known);
         self.templates_of.push(Vec::new());

@@ -8,8 +8,44 @@ use foldhash::fast::FixedState;
 
 use super::similarity::trigrams;
 
-/// A map keyed by values that are already hashes or packed trigrams.
-type Map<K, V> = std::collections::HashMap<K, V, FixedState>;
+/// Entry ids by key (a hash or a packed trigram), built once: each key's ids sit together in
+/// one list, so a lookup reads the table and one run of that list.
+#[derive(Debug, Default)]
+struct Postings {
+    /// Per key, the start and length of its run in `ids`.
+    runs: std::collections::HashMap<u64, (u32, u32), FixedState>,
+    ids: Vec<u32>,
+}
+
+impl Postings {
+    /// The postings of `pairs` (key, entry id), in any order, with repeats.
+    fn new(mut pairs: Vec<(u64, u32)>) -> Postings {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut postings = Postings {
+            runs: std::collections::HashMap::with_capacity_and_hasher(
+                pairs.len(),
+                FixedState::default(),
+            ),
+            ids: Vec::with_capacity(pairs.len()),
+        };
+        for (key, id) in pairs {
+            let start = postings.ids.len() as u32;
+            postings.ids.push(id);
+            postings.runs.entry(key).or_insert((start, 0)).1 += 1;
+        }
+        postings.runs.shrink_to_fit();
+        postings
+    }
+
+    /// The ids under `key`, ascending.
+    fn get(&self, key: u64) -> &[u32] {
+        self.runs.get(&key).map_or(&[], |(start, len)| {
+            let start = *start as usize;
+            self.ids.get(start..start + *len as usize).unwrap_or(&[])
+        })
+    }
+}
 
 /// Words of at least this many characters are also indexed with two characters deleted (the
 /// comparison only accepts two edits between words this long).
@@ -22,7 +58,7 @@ pub(super) const TWO_EDITS_FROM: usize = 7;
 /// stored by hash; a query looks its own deletions up. A hash collision only adds a candidate.
 #[derive(Debug, Default)]
 pub(super) struct DeletionIndex {
-    entries: Map<u64, Vec<u32>>,
+    entries: Postings,
     /// The longest entry, in characters: a much longer word has no neighbour.
     longest: usize,
     /// The shortest entry, in characters (`None` while empty): a much shorter word has no
@@ -31,17 +67,23 @@ pub(super) struct DeletionIndex {
 }
 
 impl DeletionIndex {
-    /// Adds entry `id` spelled `chars`, to be found within `max_edits` (1 or 2) edits.
-    pub(super) fn insert(&mut self, id: u32, chars: &[char], max_edits: usize) {
-        self.longest = self.longest.max(chars.len());
-        self.shortest = Some(self.shortest.map_or(chars.len(), |n| n.min(chars.len())));
-        let two = max_edits >= 2 && chars.len() >= TWO_EDITS_FROM;
-        for_each_deletion(chars, two, |hash| {
-            let ids = self.entries.entry(hash).or_default();
-            if ids.last() != Some(&id) && !ids.contains(&id) {
-                ids.push(id);
-            }
-        });
+    /// Indexes `entries` (id, spelling), to be found within `max_edits` (1 or 2) edits.
+    pub(super) fn new<'a>(
+        entries: impl IntoIterator<Item = (u32, &'a [char])>,
+        max_edits: usize,
+    ) -> DeletionIndex {
+        let (mut pairs, mut longest, mut shortest) = (Vec::new(), 0, None::<usize>);
+        for (id, chars) in entries {
+            longest = longest.max(chars.len());
+            shortest = Some(shortest.map_or(chars.len(), |n| n.min(chars.len())));
+            let two = max_edits >= 2 && chars.len() >= TWO_EDITS_FROM;
+            for_each_deletion(chars, two, |hash| pairs.push((hash, id)));
+        }
+        DeletionIndex {
+            entries: Postings::new(pairs),
+            longest,
+            shortest,
+        }
     }
 
     /// Appends to `out` every entry that may be within `max_edits` (1 or 2) of `chars`; two
@@ -55,9 +97,7 @@ impl DeletionIndex {
         }
         let two = max_edits >= 2 && chars.len() >= TWO_EDITS_FROM;
         for_each_deletion(chars, two, |hash| {
-            if let Some(ids) = self.entries.get(&hash) {
-                out.extend_from_slice(ids);
-            }
+            out.extend_from_slice(self.entries.get(hash))
         });
     }
 }
@@ -129,19 +169,24 @@ fn deletions(
 /// overlap of one half needs a share of the union).
 #[derive(Debug, Default)]
 pub(super) struct TrigramIndex {
-    postings: Map<u64, Vec<u32>>,
+    postings: Postings,
     /// Per entry id, its number of distinct trigrams.
     sizes: Vec<usize>,
 }
 
 impl TrigramIndex {
-    /// Adds entry `id` (ids are added in order from 0) spelled `chars`.
-    pub(super) fn insert(&mut self, id: u32, chars: &[char]) {
-        let grams = trigrams(chars);
-        for gram in &grams {
-            self.postings.entry(pack(gram)).or_default().push(id);
+    /// Indexes `entries`, spelled as given; an entry's id is its position.
+    pub(super) fn new<'a>(entries: impl IntoIterator<Item = &'a [char]>) -> TrigramIndex {
+        let (mut pairs, mut sizes) = (Vec::new(), Vec::new());
+        for (id, chars) in entries.into_iter().enumerate() {
+            let grams = trigrams(chars);
+            pairs.extend(grams.iter().map(|gram| (pack(gram), id as u32)));
+            sizes.push(grams.len());
         }
-        self.sizes.push(grams.len());
+        TrigramIndex {
+            postings: Postings::new(pairs),
+            sizes,
+        }
     }
 
     /// Appends to `out` every entry whose trigram overlap with `chars` may reach one half.
@@ -162,10 +207,7 @@ impl TrigramIndex {
         grams.dedup();
         let mut shared: Vec<(u32, usize)> = Vec::with_capacity(32);
         for gram in &grams {
-            let Some(ids) = self.postings.get(gram) else {
-                continue;
-            };
-            for id in ids {
+            for id in self.postings.get(*gram) {
                 match shared.iter_mut().find(|(known, _)| known == id) {
                     Some((_, n)) => *n += 1,
                     None => shared.push((*id, 1)),
@@ -237,8 +279,7 @@ mod tests {
         #[test]
         fn query_trigrams_are_the_indexed_ones(word in "\\PC{1,12}") {
             let chars: Vec<char> = word.chars().collect();
-            let mut index = TrigramIndex::default();
-            index.insert(0, &chars);
+            let index = TrigramIndex::new([&chars[..]]);
             let mut out = Vec::new();
             index.candidates(&chars, &mut out);
             proptest::prop_assert_eq!(out, [0u32]);
@@ -247,9 +288,8 @@ mod tests {
 
     #[test]
     fn one_edit_of_any_kind_is_a_neighbour() {
-        let mut index = DeletionIndex::default();
-        index.insert(0, &chars("todo"), 1);
-        index.insert(1, &chars("timer"), 1);
+        let (todo, timer) = (chars("todo"), chars("timer"));
+        let index = DeletionIndex::new([(0, &todo[..]), (1, &timer[..])], 1);
         for typo in ["tood", "tod", "todoo", "tado", "todo"] {
             assert_eq!(found(&index, typo, 1), [0], "{typo}");
         }
@@ -258,24 +298,21 @@ mod tests {
 
     #[test]
     fn two_edits_only_between_long_words() {
-        let mut one = DeletionIndex::default();
-        one.insert(0, &chars("calculator"), 1);
+        let (calculator, notes) = (chars("calculator"), chars("notes"));
+        let one = DeletionIndex::new([(0, &calculator[..])], 1);
         assert!(
             found(&one, "calcluatr", 1).is_empty(),
             "a swap and a deletion"
         );
-        let mut two = DeletionIndex::default();
-        two.insert(0, &chars("calculator"), 2);
-        two.insert(1, &chars("notes"), 2);
+        let two = DeletionIndex::new([(0, &calculator[..]), (1, &notes[..])], 2);
         assert_eq!(found(&two, "calcluatr", 2), [0]);
         assert!(found(&two, "nxtxs", 2).is_empty(), "too short for two");
     }
 
     #[test]
     fn trigram_candidates_need_a_share_of_the_union() {
-        let mut index = TrigramIndex::default();
-        index.insert(0, &chars("flashcards"));
-        index.insert(1, &chars("flat"));
+        let (flashcards, flat) = (chars("flashcards"), chars("flat"));
+        let index = TrigramIndex::new([&flashcards[..], &flat[..]]);
         let mut out = Vec::new();
         index.candidates(&chars("flashcard"), &mut out);
         assert_eq!(out, [0]);
