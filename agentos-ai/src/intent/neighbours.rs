@@ -205,20 +205,28 @@ impl TrigramIndex {
         }
         grams.sort_unstable();
         grams.dedup();
-        let mut shared: Vec<(u32, usize)> = Vec::with_capacity(32);
+        // Per entry, how many of the word's trigrams it shares; `touched` lists the entries
+        // with any, in the order first seen.
+        let mut shared = vec![0u8; self.sizes.len()];
+        let mut touched: Vec<u32> = Vec::with_capacity(32);
         for gram in &grams {
             for id in self.postings.get(*gram) {
-                match shared.iter_mut().find(|(known, _)| known == id) {
-                    Some((_, n)) => *n += 1,
-                    None => shared.push((*id, 1)),
+                let Some(n) = shared.get_mut(*id as usize) else {
+                    continue;
+                };
+                if *n == 0 {
+                    touched.push(*id);
                 }
+                *n = n.saturating_add(1);
             }
         }
-        for (id, n) in shared {
+        for id in touched {
+            let n = usize::from(shared[id as usize]);
             let size = self.sizes.get(id as usize).copied().unwrap_or(0);
             // Overlap n / (a + b - n) >= 1/2 means 3n >= a + b; one more than that leaves
-            // the exact decision, in floating point, to the comparison.
-            if 3 * n + 1 >= grams.len() + size {
+            // the exact decision, in floating point, to the comparison. (A count stuck at 255
+            // only lets more entries through.)
+            if 3 * n + 1 >= grams.len() + size || n == usize::from(u8::MAX) {
                 out.push(id);
             }
         }
