@@ -18,7 +18,7 @@ use crate::{
     event::GenerationEvent,
     intent::IntentMatch,
     pipeline,
-    prompt::BLUEPRINT_SCHEMA,
+    prompt::{BLUEPRINT_SCHEMA, ToolLines},
     provider::{HttpProvider, Provider, ProviderConfig, ProviderKind},
     template::{CONFIDENT, TemplateLibrary},
     validate,
@@ -188,6 +188,8 @@ pub(crate) struct Inner {
     pub(crate) config: GeneratorConfig,
     pub(crate) schema: Arc<Value>,
     pub(crate) cache: Mutex<Cache>,
+    /// The prompt's tool lines for the configured catalogue.
+    pub(crate) tool_lines: ToolLines,
     fingerprint: String,
 }
 
@@ -253,9 +255,14 @@ impl Generator {
             config.confidence_threshold,
             config.chunk_chars
         );
+        let tool_lines = match &config.tools {
+            Some(tools) => ToolLines::new(tools.as_ref()),
+            None => ToolLines::new(&catalog::is_known_tool),
+        };
         Generator {
             inner: Arc::new(Inner {
                 templates: TemplateLibrary::builtin(),
+                tool_lines,
                 cache: Mutex::new(Cache::new(config.cache_capacity, config.cache_ttl)),
                 provider,
                 config,

@@ -69,7 +69,7 @@ impl LlmGeneration {
     ) -> LlmGeneration {
         let provider_request = ProviderRequest {
             messages: vec![
-                ChatMessage::system(prompt::system_prompt(&wanted, generator.tools())),
+                ChatMessage::system(prompt::system_prompt(&wanted, &generator.inner.tool_lines)),
                 ChatMessage::user(wanted.as_str()),
             ],
             response_schema: Some(generator.inner.schema.clone()),
