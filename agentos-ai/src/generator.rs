@@ -306,8 +306,13 @@ impl Generator {
             }
         };
         // Case is kept in the key: "called Groceries" and "called groceries" differ in title.
-        let key = format!("{}|{}", request, self.inner.fingerprint);
-        if let Some(hit) = self.inner.cache.lock().get(&key) {
+        // With the cache off there is no key to make and nothing to look up.
+        let key = (self.inner.config.cache_capacity > 0)
+            .then(|| format!("{}|{}", request, self.inner.fingerprint));
+        if let Some(hit) = key
+            .as_ref()
+            .and_then(|key| self.inner.cache.lock().get(key))
+        {
             events.push(GenerationEvent::Thought(format!(
                 "Answered from the cache ({})",
                 hit.origin
@@ -322,7 +327,7 @@ impl Generator {
             match self.template_answer(&request, best, true) {
                 Ok(answer) => {
                     events.push(GenerationEvent::Thought(answer.thought));
-                    if self.inner.config.cache_capacity > 0 {
+                    if let Some(key) = key {
                         let cached = Cached {
                             events: Arc::from(answer.events.as_slice()),
                             origin: Arc::from(answer.origin),

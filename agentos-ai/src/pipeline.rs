@@ -57,14 +57,14 @@ enum State {
 }
 
 impl LlmGeneration {
-    /// The LLM leg for `request` (normalised); `first` are the events already decided (start,
-    /// the thought on why the model is asked). The request is sent when the stream is first
-    /// polled.
+    /// The LLM leg for `request` (normalised); `key` is its cache key (`None` with the cache
+    /// off); `first` are the events already decided (start, the thought on why the model is
+    /// asked). The request is sent when the stream is first polled.
     pub(crate) fn new(
         generator: Generator,
         provider: Arc<dyn Provider>,
         wanted: String,
-        key: String,
+        key: Option<String>,
         first: Vec<GenerationEvent>,
     ) -> LlmGeneration {
         let provider_request = ProviderRequest {
@@ -74,7 +74,6 @@ impl LlmGeneration {
             ],
             response_schema: Some(generator.inner.schema.clone()),
         };
-        let key = (generator.inner.config.cache_capacity > 0).then_some(key);
         LlmGeneration {
             generator,
             provider,
