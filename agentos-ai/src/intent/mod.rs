@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 
 use self::{
-    neighbours::{DeletionIndex, TrigramIndex},
+    neighbours::{DeletionIndex, StemIndex, TrigramIndex},
     similarity::{
         VocabularyWord, edit_distance_within, fuzzy_similarity, letter_distance, letters, mask,
         same_stem,
@@ -93,6 +93,8 @@ pub(crate) struct IntentIndex {
     phrases: Vec<Vec<Phrase>>,
     /// Per vocabulary word, the templates with a phrase using it, ascending.
     templates_of: Vec<Vec<usize>>,
+    /// Vocabulary words by the spellings an ending makes of them.
+    stem_words: StemIndex,
     /// Vocabulary words within an edit or two of a word.
     near_words: DeletionIndex,
     /// Vocabulary words sharing trigrams with a word.
@@ -101,8 +103,6 @@ pub(crate) struct IntentIndex {
     joined: Vec<(usize, usize)>,
     /// Run-together phrases within an edit of a word (ids index `joined`).
     near_joined: DeletionIndex,
-    /// The longest vocabulary word, in bytes: a plural or verb ending adds at most three.
-    longest_word: usize,
 }
 
 #[derive(Debug)]
@@ -113,9 +113,6 @@ struct Phrase {
     weight: f32,
 }
 
-/// Endings [`same_stem`] accepts after a stem.
-const ENDINGS: [&str; 5] = ["s", "es", "ing", "ed", "d"];
-
 impl IntentIndex {
     /// Indexes the phrases of `templates`.
     pub(crate) fn new(templates: &[Template]) -> IntentIndex {
@@ -124,11 +121,11 @@ impl IntentIndex {
             lookup: HashMap::default(),
             phrases: Vec::with_capacity(templates.len()),
             templates_of: Vec::new(),
+            stem_words: StemIndex::default(),
             near_words: DeletionIndex::default(),
             trigram_words: TrigramIndex::default(),
             joined: Vec::new(),
             near_joined: DeletionIndex::default(),
-            longest_word: 0,
         };
         for (t, template) in templates.iter().enumerate() {
             let keywords = template.keywords.iter().map(|phrase| (phrase, 1.0));
@@ -166,6 +163,8 @@ impl IntentIndex {
         }
         let vocabulary = || index.vocabulary.iter().map(|known| known.chars.as_slice());
         index.near_words = DeletionIndex::new((0..).zip(vocabulary()), 2);
+        let texts = || index.vocabulary.iter().map(|known| known.text.as_str());
+        index.stem_words = StemIndex::new((0..).zip(texts()));
         index.trigram_words = TrigramIndex::new(vocabulary());
         let joined = index.joined.iter().enumerate().filter_map(|(id, (t, p))| {
             let (chars, _) = index.phrases[*t][*p].joined.as_ref()?;
@@ -181,7 +180,6 @@ impl IntentIndex {
         }
         let id = self.vocabulary.len();
         let known = VocabularyWord::new(word);
-        self.longest_word = self.longest_word.max(word.len());
         self.vocabulary.push(known);
         self.templates_of.push(Vec::new());
         self.lookup.insert(word.to_owned(), id);
@@ -224,6 +222,7 @@ impl IntentIndex {
             if word.len() >= 3 {
                 candidates.clear();
                 self.near_words.candidates(&chars, 2, &mut candidates);
+
                 // A trigram overlap only counts between words of five characters or more.
                 if chars.len() >= 5 {
                     self.trigram_words.candidates(&chars, &mut candidates);
@@ -286,37 +285,14 @@ impl IntentIndex {
     /// Raises to 0.95 every vocabulary word that is `word` less or plus a plural or verb
     /// ending (see [`same_stem`]), except `exact`, the word itself.
     fn stems(&self, word: &str, exact: Option<usize>, found: &mut Found) {
-        let mut form = String::with_capacity(self.longest_word);
-        let mut visit = |form: &str| {
-            if let Some(id) = self.lookup.get(form).copied()
-                && Some(id) != exact
-                && same_stem(&self.vocabulary[id].text, word)
+        for id in self.stem_words.candidates(word) {
+            let id = *id as usize;
+            if Some(id) != exact
+                && let Some(known) = self.vocabulary.get(id)
+                && same_stem(&known.text, word)
             {
                 found.raise(id, 0.95);
             }
-        };
-        for ending in ENDINGS {
-            if let Some(stem) = word.strip_suffix(ending) {
-                visit(stem);
-            }
-            if word.len() + ending.len() <= self.longest_word {
-                form.clear();
-                form.push_str(word);
-                form.push_str(ending);
-                visit(&form);
-            }
-        }
-        if let Some(base) = word.strip_suffix("ies") {
-            form.clear();
-            form.push_str(base);
-            form.push('y');
-            visit(&form);
-        }
-        if let Some(base) = word.strip_suffix('y') {
-            form.clear();
-            form.push_str(base);
-            form.push_str("ies");
-            visit(&form);
         }
     }
 

@@ -6,7 +6,9 @@
 
 use foldhash::fast::FixedState;
 
-use super::similarity::trigrams;
+use std::hash::BuildHasher;
+
+use super::similarity::{ENDINGS, trigrams};
 
 /// Entry ids by key (a hash or a packed trigram), built once: each key's ids sit together in
 /// one list, so a lookup reads the table and one run of that list.
@@ -165,6 +167,50 @@ fn deletions(
     }
 }
 
+/// Words by the spellings a plural or verb ending makes of them (see
+/// [`super::similarity::same_stem`]): each entry is stored under itself plus and less each
+/// ending, and `y`/`ies` swapped, so a query finds every stem relative with one lookup of its
+/// own spelling. A hash collision only adds a candidate.
+#[derive(Debug, Default)]
+pub(super) struct StemIndex {
+    forms: Postings,
+}
+
+impl StemIndex {
+    /// Indexes `entries` (id, word).
+    pub(super) fn new<'a>(entries: impl IntoIterator<Item = (u32, &'a str)>) -> StemIndex {
+        let mut pairs = Vec::new();
+        for (id, word) in entries {
+            let mut add = |form: &str| pairs.push((hash_str(form), id));
+            for ending in ENDINGS {
+                add(&format!("{word}{ending}"));
+                if let Some(stem) = word.strip_suffix(ending) {
+                    add(stem);
+                }
+            }
+            if let Some(base) = word.strip_suffix('y') {
+                add(&format!("{base}ies"));
+            }
+            if let Some(base) = word.strip_suffix("ies") {
+                add(&format!("{base}y"));
+            }
+        }
+        StemIndex {
+            forms: Postings::new(pairs),
+        }
+    }
+
+    /// Every entry that may be `word` less or plus an ending.
+    pub(super) fn candidates(&self, word: &str) -> &[u32] {
+        self.forms.get(hash_str(word))
+    }
+}
+
+/// The hash [`StemIndex`] files a spelling under.
+fn hash_str(word: &str) -> u64 {
+    FixedState::default().hash_one(word)
+}
+
 /// Words that share padded character trigrams, with how many each entry has (a Jaccard
 /// overlap of one half needs a share of the union).
 #[derive(Debug, Default)]
@@ -315,6 +361,24 @@ mod tests {
         let two = DeletionIndex::new([(0, &calculator[..]), (1, &notes[..])], 2);
         assert_eq!(found(&two, "calcluatr", 2), [0]);
         assert!(found(&two, "nxtxs", 2).is_empty(), "too short for two");
+    }
+
+    #[test]
+    fn stem_relatives_are_found_by_their_own_spelling() {
+        let index = StemIndex::new([(0, "note"), (1, "category"), (2, "track"), (3, "timer")]);
+        for (word, id) in [
+            ("notes", 0),
+            ("categories", 1),
+            ("tracking", 2),
+            ("tracked", 2),
+        ] {
+            assert!(index.candidates(word).contains(&id), "{word}");
+        }
+        assert!(!index.candidates("time").contains(&3), "`r` is no ending");
+        assert!(
+            !index.candidates("note").contains(&0),
+            "the word itself is an exact match, not a stem"
+        );
     }
 
     #[test]

@@ -129,8 +129,11 @@ pub(super) fn same_stem(a: &str, b: &str) -> bool {
             .strip_suffix('y')
             .is_some_and(|base| long.strip_prefix(base) == Some("ies"));
     };
-    matches!(ending, "s" | "es" | "ing" | "ed" | "d")
+    ENDINGS.contains(&ending)
 }
+
+/// The plural and verb endings [`same_stem`] accepts after a stem.
+pub(super) const ENDINGS: [&str; 5] = ["s", "es", "ing", "ed", "d"];
 
 /// Longest word compared by [`edit_distance_within`].
 const MAX_EDIT_CHARS: usize = 47;
