@@ -13,8 +13,8 @@ use super::{
 };
 use crate::template::Template;
 
-/// The best of `templates` (the ones this index was built from) for `request`, or `None`
-/// when no phrase matches at all.
+/// The best of `templates` (the ones `index` was built from) for `request`, or `None` when no
+/// phrase matches at all: every request word compared with every vocabulary word.
 pub(super) fn best<'a>(
     index: &IntentIndex,
     templates: &'a [Template],
