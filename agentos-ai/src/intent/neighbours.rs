@@ -14,6 +14,11 @@ use super::similarity::{ENDINGS, trigrams};
 /// one list, so a lookup reads the table and one run of that list.
 #[derive(Debug, Default)]
 struct Postings {
+    /// One bit per slot of keys, set for every key present: most keys a query asks for are
+    /// absent, and this small table answers that without touching the large one.
+    present: Vec<u64>,
+    /// `64 - log2(number of bits in present)`: the shift that picks a key's bit.
+    shift: u32,
     /// Per key, the start and length of its run in `ids`.
     runs: std::collections::HashMap<u64, (u32, u32), FixedState>,
     ids: Vec<u32>,
@@ -24,7 +29,11 @@ impl Postings {
     fn new(mut pairs: Vec<(u64, u32)>) -> Postings {
         pairs.sort_unstable();
         pairs.dedup();
+        // About eight bits per key: one absent key in ten or so gets past the bits.
+        let bits = (pairs.len() * 8).next_power_of_two().max(64);
         let mut postings = Postings {
+            present: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
             runs: std::collections::HashMap::with_capacity_and_hasher(
                 pairs.len(),
                 FixedState::default(),
@@ -32,6 +41,8 @@ impl Postings {
             ids: Vec::with_capacity(pairs.len()),
         };
         for (key, id) in pairs {
+            let bit = postings.bit(key);
+            postings.present[bit / 64] |= 1 << (bit % 64);
             let start = postings.ids.len() as u32;
             postings.ids.push(id);
             postings.runs.entry(key).or_insert((start, 0)).1 += 1;
@@ -40,8 +51,22 @@ impl Postings {
         postings
     }
 
+    /// Which bit of `present` stands for `key` (keys need not be well mixed: packed trigrams
+    /// are not).
+    fn bit(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
     /// The ids under `key`, ascending.
     fn get(&self, key: u64) -> &[u32] {
+        let bit = self.bit(key);
+        if self
+            .present
+            .get(bit / 64)
+            .is_none_or(|word| word & 1 << (bit % 64) == 0)
+        {
+            return &[];
+        }
         self.runs.get(&key).map_or(&[], |(start, len)| {
             let start = *start as usize;
             self.ids.get(start..start + *len as usize).unwrap_or(&[])
@@ -328,6 +353,23 @@ mod tests {
             let mut visited = Vec::new();
             for_each_deletion(&chars, true, |hash| visited.push(hash));
             proptest::prop_assert_eq!(visited, expected);
+        }
+
+        #[test]
+        fn postings_hold_exactly_their_pairs(
+            pairs in proptest::collection::vec((0u64..64, 0u32..8), 0..40),
+            probe in 0u64..128,
+        ) {
+            // Keys spread over the whole range, as hashes are, and clustered, as trigrams are.
+            let spread = |key: u64| key.wrapping_mul(0x0123_4567_89ab_cdef);
+            let postings = Postings::new(pairs.iter().map(|(key, id)| (spread(*key), *id)).collect());
+            let mut expected: Vec<u32> =
+                pairs.iter().filter(|(key, _)| *key == probe).map(|(_, id)| *id).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(postings.get(spread(probe)), expected.as_slice());
+            let clustered = Postings::new(pairs.iter().map(|(key, id)| (*key, *id)).collect());
+            proptest::prop_assert_eq!(clustered.get(probe), expected.as_slice());
         }
 
         #[test]
