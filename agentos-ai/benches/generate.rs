@@ -89,6 +89,25 @@ fn template_to_launched_app(c: &mut Criterion) {
         })
     });
     group.finish();
+    // Intent matching alone, one request each: a template named outright, one named with
+    // typos, and one no template matches (the LLM path's request).
+    let mut group = c.benchmark_group("intent");
+    for (name, request) in [
+        ("matched", "a shopping list for the party"),
+        ("matched_with_typos", "a shoping lsit for the pary"),
+        ("unmatched", "an inventory of my lab reagents"),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(
+                    library
+                        .best_match(black_box(request))
+                        .map(|found| found.confidence),
+                )
+            })
+        });
+    }
+    group.finish();
 }
 
 /// A provider that replays a recorded answer in fixed-size chunks, with no network. With

@@ -517,17 +517,15 @@ pub const TOOL_FAMILIES: &[ToolFamily] = &[
 
 /// The tool families relevant to `request`: `ui` always, others when a trigger word appears.
 pub fn relevant_tools(request: &str) -> Vec<&'static ToolFamily> {
-    let words: Vec<String> = request
-        .to_lowercase()
+    let lowercase = request.to_lowercase();
+    let words: Vec<&str> = lowercase
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
-        .map(str::to_owned)
         .collect();
     TOOL_FAMILIES
         .iter()
         .filter(|family| {
-            family.triggers.is_empty()
-                || family.triggers.iter().any(|t| words.iter().any(|w| w == t))
+            family.triggers.is_empty() || family.triggers.iter().any(|t| words.contains(t))
         })
         .collect()
 }

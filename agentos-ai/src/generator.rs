@@ -18,7 +18,7 @@ use crate::{
     event::GenerationEvent,
     intent::IntentMatch,
     pipeline,
-    prompt::BLUEPRINT_SCHEMA,
+    prompt::{BLUEPRINT_SCHEMA, ToolLines},
     provider::{HttpProvider, Provider, ProviderConfig, ProviderKind},
     template::{CONFIDENT, TemplateLibrary},
     validate,
@@ -188,6 +188,8 @@ pub(crate) struct Inner {
     pub(crate) config: GeneratorConfig,
     pub(crate) schema: Arc<Value>,
     pub(crate) cache: Mutex<Cache>,
+    /// The prompt's tool lines for the configured catalogue.
+    pub(crate) tool_lines: ToolLines,
     fingerprint: String,
 }
 
@@ -253,9 +255,14 @@ impl Generator {
             config.confidence_threshold,
             config.chunk_chars
         );
+        let tool_lines = match &config.tools {
+            Some(tools) => ToolLines::new(tools.as_ref()),
+            None => ToolLines::new(&catalog::is_known_tool),
+        };
         Generator {
             inner: Arc::new(Inner {
                 templates: TemplateLibrary::builtin(),
+                tool_lines,
                 cache: Mutex::new(Cache::new(config.cache_capacity, config.cache_ttl)),
                 provider,
                 config,
@@ -299,8 +306,13 @@ impl Generator {
             }
         };
         // Case is kept in the key: "called Groceries" and "called groceries" differ in title.
-        let key = format!("{}|{}", request, self.inner.fingerprint);
-        if let Some(hit) = self.inner.cache.lock().get(&key) {
+        // With the cache off there is no key to make and nothing to look up.
+        let key = (self.inner.config.cache_capacity > 0)
+            .then(|| format!("{}|{}", request, self.inner.fingerprint));
+        if let Some(hit) = key
+            .as_ref()
+            .and_then(|key| self.inner.cache.lock().get(key))
+        {
             events.push(GenerationEvent::Thought(format!(
                 "Answered from the cache ({})",
                 hit.origin
@@ -315,7 +327,7 @@ impl Generator {
             match self.template_answer(&request, best, true) {
                 Ok(answer) => {
                     events.push(GenerationEvent::Thought(answer.thought));
-                    if self.inner.config.cache_capacity > 0 {
+                    if let Some(key) = key {
                         let cached = Cached {
                             events: Arc::from(answer.events.as_slice()),
                             origin: Arc::from(answer.origin),

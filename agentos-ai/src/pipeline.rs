@@ -57,24 +57,23 @@ enum State {
 }
 
 impl LlmGeneration {
-    /// The LLM leg for `request` (normalised); `first` are the events already decided (start,
-    /// the thought on why the model is asked). The request is sent when the stream is first
-    /// polled.
+    /// The LLM leg for `request` (normalised); `key` is its cache key (`None` with the cache
+    /// off); `first` are the events already decided (start, the thought on why the model is
+    /// asked). The request is sent when the stream is first polled.
     pub(crate) fn new(
         generator: Generator,
         provider: Arc<dyn Provider>,
         wanted: String,
-        key: String,
+        key: Option<String>,
         first: Vec<GenerationEvent>,
     ) -> LlmGeneration {
         let provider_request = ProviderRequest {
             messages: vec![
-                ChatMessage::system(prompt::system_prompt(&wanted, generator.tools())),
+                ChatMessage::system(prompt::system_prompt(&wanted, &generator.inner.tool_lines)),
                 ChatMessage::user(wanted.as_str()),
             ],
             response_schema: Some(generator.inner.schema.clone()),
         };
-        let key = (generator.inner.config.cache_capacity > 0).then_some(key);
         LlmGeneration {
             generator,
             provider,
@@ -194,16 +193,58 @@ impl Stream for LlmGeneration {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<GenerationEvent>> {
         let this = self.get_mut();
-        // Most polls only hand out a queued component: keep that path small.
-        match this.queue.pop_front() {
-            Some(event) => Poll::Ready(Some(event)),
-            None => this.advance(cx),
+        // Nearly every poll hands out a queued component or the provider's next chunk: those
+        // two paths are kept here, small; everything else is in `advance`.
+        if let Some(event) = this.queue.pop_front() {
+            return Poll::Ready(Some(event));
         }
+        if let State::Streaming { tokens, assembler } = &mut this.state {
+            match tokens.poll_next_unpin(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => {
+                    // The queue is empty here, so the components this chunk completed
+                    // follow its token.
+                    assembler.feed(&chunk, &mut this.queue);
+                    if this.key.is_some() {
+                        this.record(&chunk);
+                    }
+                    return Poll::Ready(Some(GenerationEvent::Token(chunk)));
+                }
+                Poll::Ready(Some(Err(err))) => {
+                    this.queue
+                        .push_back(GenerationEvent::Thought(format!("The model failed: {err}")));
+                    this.fallback();
+                }
+                Poll::Ready(None) => this.ended(),
+            }
+        }
+        this.advance(cx)
     }
 }
 
 impl LlmGeneration {
-    /// Moves the generation on until an event is ready or the provider is pending.
+    /// Keeps copies of a chunk's `Token` and the components it completed (now queued), for
+    /// the cache.
+    #[cold]
+    #[inline(never)]
+    fn record(&mut self, chunk: &str) {
+        self.recorded.push(GenerationEvent::Token(chunk.to_owned()));
+        self.recorded.extend(self.queue.iter().cloned());
+    }
+
+    /// The provider's answer ended: complete, repair or fall back.
+    #[cold]
+    #[inline(never)]
+    fn ended(&mut self) {
+        if let State::Streaming { assembler, .. } = std::mem::replace(&mut self.state, State::Done)
+        {
+            self.answered(assembler);
+        }
+    }
+
+    /// Moves the generation on until an event is ready or the provider is pending: sends a
+    /// round's request, and streams until the answer ends or fails.
+    #[cold]
     #[inline(never)]
     fn advance(&mut self, cx: &mut Context<'_>) -> Poll<Option<GenerationEvent>> {
         let this = self;
@@ -217,12 +258,9 @@ impl LlmGeneration {
                 State::Streaming { tokens, assembler } => match tokens.poll_next_unpin(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(Some(Ok(chunk))) => {
-                        // The queue is empty here, so the components this chunk completed
-                        // follow its token.
                         assembler.feed(&chunk, &mut this.queue);
                         if this.key.is_some() {
-                            this.recorded.push(GenerationEvent::Token(chunk.clone()));
-                            this.recorded.extend(this.queue.iter().cloned());
+                            this.record(&chunk);
                         }
                         return Poll::Ready(Some(GenerationEvent::Token(chunk)));
                     }
@@ -232,14 +270,7 @@ impl LlmGeneration {
                         )));
                         this.fallback();
                     }
-                    Poll::Ready(None) => {
-                        let State::Streaming { assembler, .. } =
-                            std::mem::replace(&mut this.state, State::Done)
-                        else {
-                            continue;
-                        };
-                        this.answered(assembler);
-                    }
+                    Poll::Ready(None) => this.ended(),
                 },
             }
         }

@@ -5,7 +5,7 @@ use std::{fmt::Write, sync::OnceLock};
 
 use agentos_blueprint::{Diagnostic, ToolCatalog};
 
-use crate::catalog::{COMPONENTS, relevant_tools};
+use crate::catalog::{COMPONENTS, TOOL_FAMILIES, relevant_tools};
 
 /// A minimal JSON Schema of a Blueprint, used for structured output unless the caller passes
 /// the full schema of `agentos-blueprint`.
@@ -36,17 +36,47 @@ pub const BLUEPRINT_SCHEMA: &str = r##"{
   }
 }"##;
 
-/// The system prompt for `request`; it lists only tools `tools` has.
-pub(crate) fn system_prompt(request: &str, tools: &dyn ToolCatalog) -> String {
-    let head = prompt_head();
-    let mut prompt = String::with_capacity(head.len() + 4096);
-    prompt.push_str(head);
-    prompt.push_str("\nTools:\n");
-    for family in relevant_tools(request) {
-        for tool in family.tools.iter().filter(|tool| tools.has_tool(tool.name)) {
-            let _ = writeln!(prompt, "- {} {}", tool.name, tool.summary);
-        }
+/// The prompt's tool lines, one text per family of [`TOOL_FAMILIES`] (in its order) listing
+/// the family's tools a catalogue has: written once per generator, whose catalogue is fixed
+/// when it is built.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ToolLines {
+    families: Vec<String>,
+}
+
+impl ToolLines {
+    /// The lines of every family's tools that `tools` has.
+    pub(crate) fn new(tools: &dyn ToolCatalog) -> ToolLines {
+        let families = TOOL_FAMILIES
+            .iter()
+            .map(|family| {
+                let mut lines = String::new();
+                for tool in family.tools.iter().filter(|tool| tools.has_tool(tool.name)) {
+                    let _ = writeln!(lines, "- {} {}", tool.name, tool.summary);
+                }
+                lines
+            })
+            .collect();
+        ToolLines { families }
     }
+}
+
+/// The system prompt for `request`; it lists only tools of the families the request is likely
+/// to need, as `lines` has them.
+pub(crate) fn system_prompt(request: &str, lines: &ToolLines) -> String {
+    const TOOLS: &str = "\nTools:\n";
+    let relevant = relevant_tools(request);
+    let tool_text = TOOL_FAMILIES
+        .iter()
+        .zip(&lines.families)
+        .filter(|(family, _)| relevant.iter().any(|wanted| wanted.family == family.family))
+        .map(|(_, text)| text.as_str());
+    let head = prompt_head();
+    let length = head.len() + TOOLS.len() + tool_text.clone().map(str::len).sum::<usize>();
+    let mut prompt = String::with_capacity(length + EXAMPLE.len());
+    prompt.push_str(head);
+    prompt.push_str(TOOLS);
+    tool_text.for_each(|text| prompt.push_str(text));
     prompt.push_str(EXAMPLE);
     prompt
 }
@@ -99,11 +129,28 @@ mod tests {
 
     #[test]
     fn prompt_lists_components_and_only_relevant_tools() {
-        let prompt = system_prompt("a countdown timer", &crate::catalog::is_known_tool);
+        let lines = ToolLines::new(&crate::catalog::is_known_tool);
+        let prompt = system_prompt("a countdown timer", &lines);
         assert!(prompt.contains("- progress: value (required)"));
         assert!(prompt.contains("- timer.interval "));
         assert!(prompt.contains("- ui.compute "));
         assert!(!prompt.contains("filesystem.list"));
+    }
+
+    #[test]
+    fn the_prompt_lists_only_tools_the_catalogue_has() {
+        let lines = ToolLines::new(&["ui.set", "timer.interval"]);
+        let prompt = system_prompt("a countdown timer", &lines);
+        let tools: Vec<&str> = prompt
+            .split("\nTools:\n")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .take_while(|line| line.starts_with("- "))
+            .collect();
+        assert_eq!(tools.len(), 2, "{tools:?}");
+        assert!(tools[0].starts_with("- ui.set "));
+        assert!(tools[1].starts_with("- timer.interval "));
     }
 
     #[test]

@@ -27,16 +27,18 @@ impl Assembler {
     /// Adds a chunk and appends a `Component` event to `out` for each component it completed,
     /// children first (a container comes without its children: they were announced before
     /// it). The chunk itself is only read: the caller moves it into its `Token` event.
-    pub(crate) fn feed(&mut self, chunk: &str, out: &mut impl Extend<GenerationEvent>) {
+    pub(crate) fn feed(&mut self, chunk: &str, out: &mut impl Events) {
         let events = self.parser.feed(chunk);
-        if !events.is_empty() {
-            let announced = &mut self.announced;
-            out.extend(
-                events
-                    .into_iter()
-                    .filter_map(component_event)
-                    .inspect(|_| *announced += 1),
-            );
+        if events.is_empty() {
+            return;
+        }
+        // One event at a time: most chunks complete none or one component, for which a
+        // generic `extend` costs more than it saves.
+        for event in events {
+            if let Some(event) = component_event(event) {
+                self.announced += 1;
+                out.push_event(event);
+            }
         }
     }
 
@@ -59,6 +61,24 @@ impl Assembler {
     ) -> (Result<Blueprint, Vec<Diagnostic>>, String) {
         let (parsed, text) = self.parser.finish_with_text(tools);
         (verdict(parsed), text)
+    }
+}
+
+/// Where [`Assembler::feed`] puts its events: a list, or the pipeline's queue.
+pub(crate) trait Events {
+    /// Appends `event`.
+    fn push_event(&mut self, event: GenerationEvent);
+}
+
+impl Events for Vec<GenerationEvent> {
+    fn push_event(&mut self, event: GenerationEvent) {
+        self.push(event);
+    }
+}
+
+impl Events for std::collections::VecDeque<GenerationEvent> {
+    fn push_event(&mut self, event: GenerationEvent) {
+        self.push_back(event);
     }
 }
 

@@ -86,6 +86,12 @@ impl TemplateLibrary {
         &self.templates
     }
 
+    /// The intent index, for checking it against the scan it replaced.
+    #[cfg(test)]
+    pub(crate) fn intent_index(&self) -> &IntentIndex {
+        &self.index
+    }
+
     /// The template of kind `kind`.
     pub fn get(&self, kind: &str) -> Option<&Template> {
         self.templates.iter().find(|template| template.kind == kind)
