@@ -4,7 +4,7 @@
 use std::{io::Write, path::PathBuf, process::ExitCode, time::Duration};
 
 use agentos_kernel::{
-    CapabilitySet, EXIT_REFUSED, EXIT_TIMED_OUT, Kernel, OutputStream, SandboxPreset,
+    CapabilitySet, EXIT_REFUSED, EXIT_TIMED_OUT, Kernel, KernelConfig, OutputStream, SandboxPreset,
 };
 
 /// The exit code documentation shown by `agentos run --help`.
@@ -69,7 +69,11 @@ fn run_blocking(args: RunArgs) -> anyhow::Result<i32> {
             return Ok(EXIT_REFUSED);
         }
     }
-    let kernel = Kernel::new();
+    // One spawn, then the process ends: no sandboxes to keep ready for later spawns.
+    let kernel = Kernel::with_config(KernelConfig {
+        ready_sandboxes: 0,
+        ..KernelConfig::default()
+    });
     let shell = kernel.create_process("agentos-run", CapabilitySet::all());
     let mut spec = args
         .sandbox
