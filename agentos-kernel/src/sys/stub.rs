@@ -29,6 +29,9 @@ use super::{
     stub_request::{self, FIXED_FDS, MAX_FDS, MAX_POINTERS, MESSAGE_CAPACITY},
 };
 
+/// How long `make` waits for a new stub to say it is ready.
+const READY_TIMEOUT_SECS: libc::time_t = 5;
+
 /// The namespaces a stub is made in; stubs are pooled per shape.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct StubShape {
@@ -208,6 +211,22 @@ pub(crate) fn make(shape: &StubShape, seccomp: &[Vec<libc::sock_filter>]) -> io:
             {}
         }
     };
+    // A stub that neither reports nor dies (stuck in the kernel) is given up after a while:
+    // the receive times out, and the stub is killed below.
+    let timeout = libc::timeval {
+        tv_sec: READY_TIMEOUT_SECS,
+        tv_usec: 0,
+    };
+    // SAFETY: setsockopt reads a timeval from the stack for a socket we own.
+    unsafe {
+        libc::setsockopt(
+            control.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            (&timeout as *const libc::timeval).cast(),
+            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+        );
+    }
     let mut report = [0u8; 8];
     let got = loop {
         // SAFETY: reads into a stack buffer from an fd we own.
@@ -216,7 +235,15 @@ pub(crate) fn make(shape: &StubShape, seccomp: &[Vec<libc::sock_filter>]) -> io:
             break got;
         }
     };
-    match decode_report(&report[..got.max(0) as usize]) {
+    if got < 0 {
+        let err = io::Error::last_os_error();
+        reap();
+        return Err(io::Error::new(
+            err.kind(),
+            format!("stub: not ready within {READY_TIMEOUT_SECS} s: {err}"),
+        ));
+    }
+    match decode_report(&report[..got as usize]) {
         Some((Step::Ready, _)) => {}
         Some((step, errno)) => {
             reap();
