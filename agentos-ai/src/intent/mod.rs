@@ -40,6 +40,47 @@ pub struct IntentMatch<'a> {
     pub confidence: f32,
 }
 
+/// A template's score from its phrases' scores, in phrase order: the best one, plus
+/// [`SUPPORT_SHARE`] of the others (at most 1 of them counted).
+fn template_score(phrase_scores: impl IntoIterator<Item = f32>) -> f32 {
+    let (mut top, mut total) = (0.0f32, 0.0f32);
+    for score in phrase_scores {
+        top = top.max(score);
+        total += score;
+    }
+    if top > 0.0 {
+        top + SUPPORT_SHARE * (total - top).min(1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The best-scoring template so far (the first of equals wins).
+#[derive(Default)]
+struct Leader<'a> {
+    best: Option<IntentMatch<'a>>,
+}
+
+impl<'a> Leader<'a> {
+    /// Takes `template` when it scores more than the leader.
+    fn offer(&mut self, template: &'a Template, score: f32) {
+        if score > self.best.map_or(0.0, |found| found.confidence) {
+            self.best = Some(IntentMatch {
+                template,
+                confidence: score,
+            });
+        }
+    }
+
+    /// The winner, with its confidence capped at 1.
+    fn into_match(self) -> Option<IntentMatch<'a>> {
+        self.best.map(|found| IntentMatch {
+            confidence: found.confidence.min(1.0),
+            ..found
+        })
+    }
+}
+
 /// Weight of a `related` phrase relative to a keyword.
 const RELATED_WEIGHT: f32 = 0.45;
 /// Share of each further matching phrase added to the best one.
@@ -253,33 +294,18 @@ impl IntentIndex {
         touched.dedup();
         // A template no request word touched scores 0 and can never be the best: only the
         // touched ones are scored, in library order (the first of equals wins).
-        let mut best: Option<IntentMatch<'a>> = None;
+        let mut best = Leader::default();
         for t in touched {
             let (Some(template), Some(phrases)) = (templates.get(t), self.phrases.get(t)) else {
                 continue;
             };
-            let (mut top, mut total) = (0.0f32, 0.0f32);
-            for (p, phrase) in phrases.iter().enumerate() {
-                let score = found.phrase_score(t, p, phrase);
-                top = top.max(score);
-                total += score;
-            }
-            let score = if top > 0.0 {
-                top + SUPPORT_SHARE * (total - top).min(1.0)
-            } else {
-                0.0
-            };
-            if score > best.map_or(0.0, |found| found.confidence) {
-                best = Some(IntentMatch {
-                    template,
-                    confidence: score,
-                });
-            }
+            let scores = phrases
+                .iter()
+                .enumerate()
+                .map(|(p, phrase)| found.phrase_score(t, p, phrase));
+            best.offer(template, template_score(scores));
         }
-        best.map(|found| IntentMatch {
-            confidence: found.confidence.min(1.0),
-            ..found
-        })
+        best.into_match()
     }
 
     /// Raises to 0.95 every vocabulary word that is `word` less or plus a plural or verb

@@ -5,11 +5,11 @@
 //! every template with typos, and on random requests.
 
 use super::{
-    IntentIndex, IntentMatch, Phrase, SUPPORT_SHARE,
+    IntentIndex, IntentMatch, Leader, Phrase,
     similarity::{
         edit_distance_within, fuzzy_similarity, letter_distance, letters, mask, same_stem,
     },
-    words,
+    template_score, words,
 };
 use crate::template::Template;
 
@@ -68,30 +68,16 @@ pub(super) fn best<'a>(
             request_chars.push((chars, word_letters));
         }
     }
-    let mut best: Option<IntentMatch<'a>> = None;
+    // The per-template sum and the choice are shared with the index: the reference checks
+    // which words are compared and how, not how phrase scores add up.
+    let mut best = Leader::default();
     for (template, phrases) in templates.iter().zip(&index.phrases) {
-        let (mut top, mut total) = (0.0f32, 0.0f32);
-        for phrase in phrases {
-            let score = phrase_score(phrase, &quality, &request_chars);
-            top = top.max(score);
-            total += score;
-        }
-        let score = if top > 0.0 {
-            top + SUPPORT_SHARE * (total - top).min(1.0)
-        } else {
-            0.0
-        };
-        if score > best.map_or(0.0, |found| found.confidence) {
-            best = Some(IntentMatch {
-                template,
-                confidence: score,
-            });
-        }
+        let scores = phrases
+            .iter()
+            .map(|phrase| phrase_score(phrase, &quality, &request_chars));
+        best.offer(template, template_score(scores));
     }
-    best.map(|found| IntentMatch {
-        confidence: found.confidence.min(1.0),
-        ..found
-    })
+    best.into_match()
 }
 
 /// What the cheap filters of a comparison need to know about a word.
