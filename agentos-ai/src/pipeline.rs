@@ -198,25 +198,8 @@ impl Stream for LlmGeneration {
         if let Some(event) = this.queue.pop_front() {
             return Poll::Ready(Some(event));
         }
-        if let State::Streaming { tokens, assembler } = &mut this.state {
-            match tokens.poll_next_unpin(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => {
-                    // The queue is empty here, so the components this chunk completed
-                    // follow its token.
-                    assembler.feed(&chunk, &mut this.queue);
-                    if this.key.is_some() {
-                        this.record(&chunk);
-                    }
-                    return Poll::Ready(Some(GenerationEvent::Token(chunk)));
-                }
-                Poll::Ready(Some(Err(err))) => {
-                    this.queue
-                        .push_back(GenerationEvent::Thought(format!("The model failed: {err}")));
-                    this.fallback();
-                }
-                Poll::Ready(None) => this.ended(),
-            }
+        if let Some(poll) = this.poll_stream(cx) {
+            return poll;
         }
         this.advance(cx)
     }
@@ -242,6 +225,38 @@ impl LlmGeneration {
         }
     }
 
+    /// While streaming, polls the provider once: `Some` with what to return (its next chunk as
+    /// a `Token`, the components that chunk completed queued behind it; or `Pending`), `None`
+    /// when the answer ended or failed and the state moved on (or there is no stream).
+    #[inline(always)]
+    fn poll_stream(&mut self, cx: &mut Context<'_>) -> Option<Poll<Option<GenerationEvent>>> {
+        let State::Streaming { tokens, assembler } = &mut self.state else {
+            return None;
+        };
+        match tokens.poll_next_unpin(cx) {
+            Poll::Pending => Some(Poll::Pending),
+            Poll::Ready(Some(Ok(chunk))) => {
+                // The queue is empty here, so the components this chunk completed follow its
+                // token.
+                assembler.feed(&chunk, &mut self.queue);
+                if self.key.is_some() {
+                    self.record(&chunk);
+                }
+                Some(Poll::Ready(Some(GenerationEvent::Token(chunk))))
+            }
+            Poll::Ready(Some(Err(err))) => {
+                self.queue
+                    .push_back(GenerationEvent::Thought(format!("The model failed: {err}")));
+                self.fallback();
+                None
+            }
+            Poll::Ready(None) => {
+                self.ended();
+                None
+            }
+        }
+    }
+
     /// Moves the generation on until an event is ready or the provider is pending: sends a
     /// round's request, and streams until the answer ends or fails.
     #[cold]
@@ -255,23 +270,11 @@ impl LlmGeneration {
             match &mut this.state {
                 State::Done => return Poll::Ready(None),
                 State::Ask => this.ask(),
-                State::Streaming { tokens, assembler } => match tokens.poll_next_unpin(cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Some(Ok(chunk))) => {
-                        assembler.feed(&chunk, &mut this.queue);
-                        if this.key.is_some() {
-                            this.record(&chunk);
-                        }
-                        return Poll::Ready(Some(GenerationEvent::Token(chunk)));
+                State::Streaming { .. } => {
+                    if let Some(poll) = this.poll_stream(cx) {
+                        return poll;
                     }
-                    Poll::Ready(Some(Err(err))) => {
-                        this.queue.push_back(GenerationEvent::Thought(format!(
-                            "The model failed: {err}"
-                        )));
-                        this.fallback();
-                    }
-                    Poll::Ready(None) => this.ended(),
-                },
+                }
             }
         }
     }
