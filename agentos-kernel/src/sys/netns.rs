@@ -84,28 +84,11 @@ fn probe_enter(fd: &OwnedFd) -> bool {
         | libc::CLONE_NEWPID
         | libc::CLONE_NEWIPC
         | libc::CLONE_NEWUTS;
-    // SAFETY: the child only calls setns, unshare and _exit, all async-signal-safe, so
-    // forking a multithreaded parent is sound; the parent reaps it with waitpid.
+    // SAFETY: the child only calls setns and unshare, both async-signal-safe.
     unsafe {
-        let child = libc::fork();
-        if child == 0 {
-            let ok = libc::setns(raw, libc::CLONE_NEWNET) == 0 && libc::unshare(flags) == 0;
-            libc::_exit(if ok { 0 } else { 1 });
-        }
-        if child < 0 {
-            return false;
-        }
-        let mut status = 0;
-        loop {
-            let rc = libc::waitpid(child, &mut status, 0);
-            if rc == child {
-                break;
-            }
-            if rc < 0 && io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-                return false;
-            }
-        }
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0
+        super::probe::succeeds_in_child(|| {
+            libc::setns(raw, libc::CLONE_NEWNET) == 0 && libc::unshare(flags) == 0
+        })
     }
 }
 

@@ -44,13 +44,23 @@ pub(crate) fn namespaces_available(flags: libc::c_int) -> bool {
 }
 
 fn probe_unshare(flags: libc::c_int) -> bool {
-    // SAFETY: the child only calls unshare and _exit, both async-signal-safe, so forking a
-    // multithreaded parent is sound; the parent reaps the child with waitpid.
+    // SAFETY: the child only calls unshare, which is async-signal-safe.
+    unsafe { succeeds_in_child(|| libc::unshare(flags) == 0) }
+}
+
+/// Forks a child that runs `test` and exits with 0 when it returns true; reaps it and says
+/// whether it did.
+///
+/// # Safety
+/// `test` runs in the child of a (possibly multithreaded) process: it may only make
+/// async-signal-safe calls and must not allocate.
+pub(super) unsafe fn succeeds_in_child(test: impl FnOnce() -> bool) -> bool {
+    // SAFETY: the child runs `test` (async-signal-safe by the caller's promise) and `_exit`;
+    // the parent reaps it with waitpid.
     unsafe {
         let child = libc::fork();
         if child == 0 {
-            let rc = libc::unshare(flags);
-            libc::_exit(if rc == 0 { 0 } else { 1 });
+            libc::_exit(if test() { 0 } else { 1 });
         }
         if child < 0 {
             return false;
