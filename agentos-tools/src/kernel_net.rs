@@ -40,23 +40,7 @@ pub(crate) fn network_request(
     deadline: Instant,
 ) -> Result<Outcome, Failure> {
     let runtime = runtime().map_err(Failure::Runtime)?;
-    let HttpRequest {
-        method,
-        url,
-        headers,
-        body,
-        timeout,
-    } = request;
-    let call = kernel.syscall_async(
-        pid,
-        Syscall::NetworkRequest {
-            method,
-            url,
-            headers,
-            body,
-            timeout_ms: timeout.map(|t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
-        },
-    );
+    let call = kernel.syscall_async(pid, Syscall::from(request));
     let (sender, receiver) = mpsc::sync_channel(1);
     runtime.spawn(async move {
         let answer = tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), call).await;

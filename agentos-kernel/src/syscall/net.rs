@@ -113,3 +113,24 @@ impl Kernel {
         }
     }
 }
+
+#[cfg(feature = "http")]
+impl From<crate::net::HttpRequest> for Syscall {
+    /// The `network_request` call for `request` (its timeout in whole milliseconds).
+    fn from(request: crate::net::HttpRequest) -> Syscall {
+        let crate::net::HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+            timeout,
+        } = request;
+        Syscall::NetworkRequest {
+            method,
+            url,
+            headers,
+            body,
+            timeout_ms: timeout.map(|t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX)),
+        }
+    }
+}
