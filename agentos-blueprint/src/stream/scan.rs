@@ -301,6 +301,18 @@ impl StreamParser {
         true
     }
 
+    /// Stops inside a string at `pos` until more text comes.
+    #[inline]
+    fn suspend_str(&mut self, pos: usize, start: usize, escaped: bool, key: bool) -> Step {
+        self.pos = pos;
+        self.partial = Some(Partial::Str {
+            start,
+            escaped,
+            key,
+        });
+        Step::More
+    }
+
     fn continue_partial(&mut self, partial: Partial, text: &str, events: &mut Vec<Event>) -> Step {
         let bytes = text.as_bytes();
         match partial {
@@ -313,25 +325,13 @@ impl StreamParser {
                 loop {
                     i = skip_plain(bytes, i);
                     let Some(&c) = bytes.get(i) else {
-                        self.pos = i;
-                        self.partial = Some(Partial::Str {
-                            start,
-                            escaped,
-                            key,
-                        });
-                        return Step::More;
+                        return self.suspend_str(i, start, escaped, key);
                     };
                     match c {
                         b'"' => break,
                         b'\\' => {
                             let Some(&e) = bytes.get(i + 1) else {
-                                self.pos = i;
-                                self.partial = Some(Partial::Str {
-                                    start,
-                                    escaped,
-                                    key,
-                                });
-                                return Step::More;
+                                return self.suspend_str(i, start, escaped, key);
                             };
                             escaped = true;
                             match e {
@@ -339,13 +339,7 @@ impl StreamParser {
                                 b'u' => {
                                     let Some(hex) = bytes.get(i + 2..i + 6) else {
                                         if bytes[i + 2..].iter().all(u8::is_ascii_hexdigit) {
-                                            self.pos = i;
-                                            self.partial = Some(Partial::Str {
-                                                start,
-                                                escaped,
-                                                key,
-                                            });
-                                            return Step::More;
+                                            return self.suspend_str(i, start, escaped, key);
                                         }
                                         self.buf_fail(
                                             bytes,
