@@ -3,6 +3,8 @@
 //! figures, covering IPC objects, the in-memory filesystem, explicit charges and a real
 //! child's resident memory.
 
+mod common;
+
 use agentos_kernel::{
     Capability, CapabilitySet, Kernel, MemoryKind, QueueKind, SandboxPreset, Syscall, SyscallOutput,
 };
@@ -125,20 +127,11 @@ fn syscall_and_manager_views_report_the_same_memory() {
 fn a_childs_resident_memory_shows_in_both_views() {
     let kernel = Kernel::new();
     let root = kernel.create_process("root", CapabilitySet::all());
-    let mut spec = SandboxPreset::Standard.spec(
+    let spec = SandboxPreset::Standard.spec(
         "/usr/bin/python3",
         ["-c", "import sys; x = b'a' * (16 << 20); print('ready', flush=True); sys.stdin.read(); import time; time.sleep(30)"],
     );
-    spec.stream_output = true;
-    let spawned = kernel.spawn_process(root, spec).unwrap();
-    let stream = spawned.child.output_stream().unwrap();
-    assert_eq!(
-        stream
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .unwrap()
-            .data,
-        b"ready\n"
-    );
+    let spawned = common::spawn_ready(&kernel, root, spec);
     let manager = kernel.get_memory_stats(root).unwrap();
     let json = memory_json(&kernel, root);
     let child = kernel.get_process_memory_stats(root, spawned.pid).unwrap();

@@ -135,17 +135,8 @@ fn children_without_network_share_an_empty_namespace_and_cannot_reach_each_other
     let listen = format!(
         "import socket\ns=socket.socket(socket.AF_UNIX)\ns.bind('\\0{name}')\ns.listen()\nprint('ready', flush=True)\ns.accept()"
     );
-    let mut spec = SandboxPreset::Standard.spec("/usr/bin/python3", ["-c", listen.as_str()]);
-    spec.stream_output = true;
-    let listener = kernel.spawn_process(root, spec).unwrap();
-    let stream = listener.child.output_stream().unwrap();
-    assert_eq!(
-        stream
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .unwrap()
-            .data,
-        b"ready\n"
-    );
+    let spec = SandboxPreset::Standard.spec("/usr/bin/python3", ["-c", listen.as_str()]);
+    let listener = spawn_ready(&kernel, root, spec);
     let connect = format!(
         "import socket\ns=socket.socket(socket.AF_UNIX)\ntry:\n  s.connect('\\0{name}')\n  print('connected')\nexcept OSError as e:\n  print('denied', e.errno)"
     );

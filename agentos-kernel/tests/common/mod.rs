@@ -3,7 +3,7 @@
 
 use agentos_kernel::{
     CapabilitySet, ExitInfo, Kernel, Layer, LayerStatus, Pid, SandboxPreset, SandboxReport,
-    SpawnSpec,
+    SpawnSpec, Spawned,
 };
 
 /// A kernel and a PID holding every capability.
@@ -18,6 +18,19 @@ pub fn run(kernel: &Kernel, root: Pid, spec: SpawnSpec) -> (SandboxReport, ExitI
     let spawned = kernel.spawn_process(root, spec).expect("spawn");
     let info = kernel.wait_process(root, spawned.pid, None).expect("wait");
     (spawned.report, info)
+}
+
+/// Spawns `spec` as `root` with its output streamed and waits (up to 20 s) until the child's
+/// first output is `ready` on a line of its own.
+pub fn spawn_ready(kernel: &Kernel, root: Pid, mut spec: SpawnSpec) -> Spawned {
+    spec.stream_output = true;
+    let spawned = kernel.spawn_process(root, spec).expect("spawn");
+    let stream = spawned.child.output_stream().expect("output stream");
+    let first = stream
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("first output");
+    assert_eq!(first.data, b"ready\n");
+    spawned
 }
 
 /// True when `layer` is enforced; otherwise asserts the report says why (never silent).
